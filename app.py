@@ -1,0 +1,5 @@
+"""Streamlit entry point: `streamlit run app.py`."""
+
+from journeymap.ui.navigation import run
+
+run()

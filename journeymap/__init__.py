@@ -1,0 +1,1 @@
+"""journeymap: touchpoint journeys, expectation gaps and promise-margin simulations."""

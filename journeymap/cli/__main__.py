@@ -1,0 +1,7 @@
+"""`python -m journeymap.cli`."""
+
+import sys
+
+from journeymap.cli import main
+
+sys.exit(main())

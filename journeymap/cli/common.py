@@ -1,0 +1,62 @@
+"""Pieces every subcommand shares: exit codes, options, journey lookup, table output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from journeymap.journey_file import load_journey
+from journeymap.model import Journey
+from journeymap.store import default_database_path, open_store
+from journeymap.tables import frame_to_csv, frame_to_json
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+FORMATS = ("table", "csv", "json")
+Commands = argparse._SubParsersAction
+
+
+def add_command(
+    commands: Commands, name: str, run: Callable[[argparse.Namespace], int], help: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help, description=help)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"DuckDB file (default: $JOURNEYMAP_DB or {default_database_path()})",
+    )
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+
+
+def is_journey_file(reference: str) -> bool:
+    return reference.endswith(".json") or Path(reference).is_file()
+
+
+def resolve_journey(reference: str, db: str | None = None) -> Journey:
+    """A journey given as a file path, or as the id of a journey in the store."""
+    if is_journey_file(reference):
+        return load_journey(reference)
+    with open_store(db) as store:
+        return store.journey(reference)
+
+
+def print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    """Write a result table to stdout as an aligned table, spreadsheet-safe CSV or JSON."""
+    if fmt == "csv":
+        sys.stdout.write(frame_to_csv(frame))
+    elif fmt == "json":
+        sys.stdout.write(frame_to_json(frame) + "\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            print(frame.to_string(index=False, na_rep="", float_format=lambda v: f"{v:.3g}"))

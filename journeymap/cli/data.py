@@ -1,0 +1,165 @@
+"""Data commands: validate, schema, import, list, and app (which starts the browser app)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from journeymap.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    Commands,
+    add_command,
+    add_db_option,
+    is_journey_file,
+)
+from journeymap.errors import InvalidInput
+from journeymap.journey_file import journey_schema, load_journey
+from journeymap.ratings import read_ratings
+from journeymap.store import open_store
+
+# validate -----------------------------------------------------------------------------------
+
+
+def _add_validate(commands: Commands) -> None:
+    parser = add_command(
+        commands,
+        "validate",
+        _validate,
+        "Check journey files (.json) and ratings files (.csv) without storing anything.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument(
+        "--journey",
+        metavar="JOURNEY",
+        help="journey the ratings belong to (default: the .json beside each .csv)",
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = False
+    for name in args.files:
+        try:
+            print(f"ok  {name}: {_check_file(Path(name), args.journey)}")
+        except InvalidInput as exc:
+            failed = True
+            print(f"error: {exc}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _check_file(path: Path, journey_reference: str | None) -> str:
+    if path.suffix.lower() == ".csv":
+        journey = load_journey(journey_reference or path.with_suffix(".json"))
+        parsed = read_ratings(path, journey)
+        for warning in parsed.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return f"{len(parsed.frame):,} ratings for {journey.name!r}"
+    journey = load_journey(path)
+    return (
+        f"{journey.name!r}, {len(journey.touchpoints)} touchpoints, "
+        f"{len(journey.transitions)} transitions, {len(journey.promises)} promises"
+    )
+
+
+# schema -------------------------------------------------------------------------------------
+
+
+def _add_schema(commands: Commands) -> None:
+    add_command(commands, "schema", _schema, "Print the JSON Schema of journey files.")
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(journey_schema(), indent=2))
+    return EXIT_OK
+
+
+# import -------------------------------------------------------------------------------------
+
+
+def _add_import(commands: Commands) -> None:
+    parser = add_command(
+        commands,
+        "import",
+        _import,
+        "Store a journey file as a new version, with its ratings, in one transaction; "
+        "or add a ratings file to a stored journey.",
+    )
+    parser.add_argument(
+        "journey", metavar="JOURNEY", help="journey file, or id of a stored journey"
+    )
+    parser.add_argument("--ratings", metavar="CSV", help="ratings to store with it")
+    parser.add_argument("--author", default=os.environ.get("USER", ""), help=argparse.SUPPRESS)
+    add_db_option(parser)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from_file = is_journey_file(args.journey)
+    with open_store(args.db) as store:
+        journey = load_journey(args.journey) if from_file else store.journey(args.journey)
+        parsed = read_ratings(args.ratings, journey) if args.ratings else None
+        for warning in parsed.warnings if parsed else []:
+            print(f"warning: {warning}", file=sys.stderr)
+        ratings = parsed.frame if parsed else None
+        source = Path(args.ratings).name if args.ratings else ""
+        if from_file:
+            version = store.import_journey(journey, ratings, source=source, author=args.author)
+            print(f"stored {journey.name!r} as {journey.id} version {version}", end="")
+        else:
+            store.add_ratings(journey.id, ratings, source=source)
+            print(f"added to {journey.id}", end="")
+        print(f" with {len(ratings):,} ratings" if ratings is not None else "", f"({store.path})")
+    return EXIT_OK
+
+
+# list ---------------------------------------------------------------------------------------
+
+
+def _add_list(commands: Commands) -> None:
+    add_db_option(add_command(commands, "list", _list, "List the stored journeys."))
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_store(args.db) as store:
+        summaries = store.journeys()
+        if not summaries:
+            print(f"No journeys in {store.path}. Import one with `journeymap import FILE`.")
+            return EXIT_OK
+        width = max(len(s.id) for s in summaries)
+        print(f"{'ID':<{width}}  {'VERSION':>7}  {'RATINGS':>9}  {'SAVED':<16}  NAME")
+        for s in summaries:
+            saved = s.saved_at.strftime("%Y-%m-%d %H:%M")
+            print(f"{s.id:<{width}}  {s.version:>7}  {s.ratings:>9,}  {saved:<16}  {s.name}")
+    return EXIT_OK
+
+
+# app ----------------------------------------------------------------------------------------
+
+
+def _add_app(commands: Commands) -> None:
+    parser = add_command(
+        commands, "app", _app, "Start the workshop app in the browser (Streamlit)."
+    )
+    parser.add_argument("--port", type=int, default=8501)
+    add_db_option(parser)
+
+
+def _app(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.db:
+        env["JOURNEYMAP_DB"] = str(Path(args.db).resolve())
+    entry = Path(__file__).parent / "ui" / "entry.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(entry)]
+    command += ["--server.port", str(args.port), "--browser.gatherUsageStats", "false"]
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def register(commands: Commands) -> None:
+    for add in (_add_validate, _add_schema, _add_import, _add_list, _add_app):
+        add(commands)

@@ -1,0 +1,395 @@
+"""The journey store: journeys with their full version history, and ratings (DuckDB file).
+
+This is the only module that imports duckdb. Every write is one transaction, so a crash or a
+bad row leaves the store exactly as it was; every journey save is a new version.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from journeymap.errors import NotFound, StoreError, StoreLocked
+from journeymap.journey_file import dump_journey, parse_journey
+from journeymap.model import Journey
+from journeymap.ratings import RATING_COLUMNS, empty_ratings
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS journeys (
+    id TEXT PRIMARY KEY,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journey_versions (
+    journey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    saved_at TIMESTAMPTZ NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (journey_id, version)
+);
+CREATE TABLE IF NOT EXISTS touchpoints (
+    journey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    stage_position INTEGER NOT NULL,
+    lane TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    role TEXT NOT NULL,
+    dimension TEXT,
+    importance DOUBLE NOT NULL,
+    PRIMARY KEY (journey_id, version, id)
+);
+CREATE TABLE IF NOT EXISTS transitions (
+    journey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    share DOUBLE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS promises (
+    journey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    touchpoint TEXT NOT NULL,
+    lever TEXT NOT NULL,
+    promised DOUBLE NOT NULL,
+    unit TEXT NOT NULL,
+    delivered TEXT NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS rating_batch_ids;
+CREATE TABLE IF NOT EXISTS rating_batches (
+    id BIGINT PRIMARY KEY,
+    journey_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TIMESTAMPTZ NOT NULL,
+    rows INTEGER NOT NULL,
+    submission_key TEXT UNIQUE
+);
+CREATE TABLE IF NOT EXISTS ratings (
+    batch_id BIGINT NOT NULL,
+    journey_id TEXT NOT NULL,
+    touchpoint TEXT NOT NULL,
+    expected DOUBLE,
+    experienced DOUBLE,
+    importance DOUBLE,
+    respondent TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    adequate DOUBLE,
+    desired DOUBLE,
+    recorded_at TIMESTAMPTZ
+);
+"""
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    id: str
+    name: str
+    version: int
+    saved_at: datetime
+    ratings: int
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    name: str
+    saved_at: datetime
+    author: str
+    note: str
+
+
+def default_database_path() -> Path:
+    """The per-user embedded database: $JOURNEYMAP_DB, else the XDG data folder."""
+    if configured := os.environ.get("JOURNEYMAP_DB"):
+        return Path(configured).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "journeymap" / "journeymap.duckdb"
+
+
+def open_store(location: str | Path | None = None) -> Store:
+    """Open (creating if needed) the store at a DuckDB file path, or the per-user default."""
+    return Store(location if location is not None else default_database_path())
+
+
+class Store:
+    """Journeys, their versions and their ratings in one DuckDB file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            raise _locked_error(self.path, exc) from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} cannot be opened as a journeymap database: {exc}"
+            ) from exc
+        self._write_lock = threading.Lock()
+        with self._transaction() as cur:
+            cur.execute(_SCHEMA)
+            if cur.execute("SELECT count(*) FROM schema_info").fetchone()[0] == 0:
+                cur.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Journeys -------------------------------------------------------------------------------
+
+    def save_journey(self, journey: Journey, *, author: str = "", note: str = "") -> int:
+        """Store the journey as its next version; an unchanged journey keeps its version."""
+        with self._transaction() as cur:
+            return self._save(cur, journey, author=author, note=note)
+
+    def import_journey(
+        self,
+        journey: Journey,
+        ratings: pd.DataFrame | None = None,
+        *,
+        source: str = "",
+        author: str = "",
+        note: str = "imported",
+    ) -> int:
+        """Save a journey and its ratings together: all of it is stored, or none."""
+        with self._transaction() as cur:
+            version = self._save(cur, journey, author=author, note=note)
+            if ratings is not None and len(ratings):
+                self._insert_ratings(cur, journey.id, ratings, source=source, submission_key=None)
+            return version
+
+    def journey(self, journey_id: str, *, version: int | None = None) -> Journey:
+        cur = self._con.cursor()
+        if version is None:
+            row = cur.execute(
+                "SELECT document FROM journey_versions WHERE journey_id = ? "
+                "ORDER BY version DESC LIMIT 1",
+                [journey_id],
+            ).fetchone()
+        else:
+            row = cur.execute(
+                "SELECT document FROM journey_versions WHERE journey_id = ? AND version = ?",
+                [journey_id, version],
+            ).fetchone()
+        if row is None:
+            which = f"version {version} of " if version is not None else ""
+            raise NotFound(f"There is no {which}journey {journey_id!r} in {self.path}.")
+        return parse_journey(row[0], source=f"{journey_id} (stored)")
+
+    def journeys(self) -> list[JourneySummary]:
+        rows = (
+            self._con.cursor()
+            .execute(
+                """
+                SELECT v.journey_id, v.name, v.version, v.saved_at,
+                       coalesce(r.n, 0) AS ratings
+                FROM journey_versions v
+                JOIN (SELECT journey_id, max(version) AS version FROM journey_versions
+                      GROUP BY journey_id) latest USING (journey_id, version)
+                LEFT JOIN (SELECT journey_id, count(*) AS n FROM ratings GROUP BY journey_id) r
+                       USING (journey_id)
+                ORDER BY lower(v.name), v.journey_id
+                """
+            )
+            .fetchall()
+        )
+        return [JourneySummary(*row) for row in rows]
+
+    def versions(self, journey_id: str) -> list[VersionInfo]:
+        """The journey's history, newest first."""
+        rows = (
+            self._con.cursor()
+            .execute(
+                "SELECT version, name, saved_at, author, note FROM journey_versions "
+                "WHERE journey_id = ? ORDER BY version DESC",
+                [journey_id],
+            )
+            .fetchall()
+        )
+        if not rows:
+            raise NotFound(f"There is no journey {journey_id!r} in {self.path}.")
+        return [VersionInfo(*row) for row in rows]
+
+    def restore(self, journey_id: str, version: int, *, author: str = "") -> int:
+        """Undo: save an earlier version again as the newest one (history is never rewritten)."""
+        old = self.journey(journey_id, version=version)
+        with self._transaction() as cur:
+            return self._save(cur, old, author=author, note=f"restored version {version}")
+
+    # Ratings --------------------------------------------------------------------------------
+
+    def add_ratings(
+        self,
+        journey_id: str,
+        ratings: pd.DataFrame,
+        *,
+        source: str = "",
+        submission_key: str | None = None,
+    ) -> int:
+        """Append validated ratings in one transaction; returns how many rows were stored.
+
+        A repeated `submission_key` (a double-click, a rerun) stores nothing the second time.
+        """
+        self.journey(journey_id)  # raises NotFound before anything is written
+        with self._transaction() as cur:
+            if submission_key is not None:
+                seen = cur.execute(
+                    "SELECT 1 FROM rating_batches WHERE submission_key = ?", [submission_key]
+                ).fetchone()
+                if seen:
+                    return 0
+            return self._insert_ratings(
+                cur, journey_id, ratings, source=source, submission_key=submission_key
+            )
+
+    def ratings(self, journey_id: str) -> pd.DataFrame:
+        """All ratings of a journey in the canonical columns (see journeymap.ratings)."""
+        columns = ", ".join(RATING_COLUMNS)
+        frame = (
+            self._con.cursor()
+            .execute(
+                f"SELECT {columns} FROM ratings WHERE journey_id = ? ORDER BY batch_id",
+                [journey_id],
+            )
+            .df()
+        )
+        if frame.empty:
+            return empty_ratings()
+        frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True).astype(
+            "datetime64[us, UTC]"
+        )
+        return frame
+
+    def rating_count(self, journey_id: str) -> int:
+        return (
+            self._con.cursor()
+            .execute("SELECT count(*) FROM ratings WHERE journey_id = ?", [journey_id])
+            .fetchone()[0]
+        )
+
+    def is_empty(self) -> bool:
+        return self._con.cursor().execute("SELECT count(*) FROM journeys").fetchone()[0] == 0
+
+    # Internals ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One all-or-nothing unit of work on a cursor of its own.
+
+        Writes are serialised inside the process: DuckDB allows one process per file, so
+        this lock is all it takes for two sessions saving at once not to race for a version.
+        """
+        with self._write_lock, self._con.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def _save(
+        self, cur: duckdb.DuckDBPyConnection, journey: Journey, *, author: str, note: str
+    ) -> int:
+        document = dump_journey(journey)
+        latest = cur.execute(
+            "SELECT version, document FROM journey_versions WHERE journey_id = ? "
+            "ORDER BY version DESC LIMIT 1",
+            [journey.id],
+        ).fetchone()
+        if latest is not None and latest[1] == document:
+            return latest[0]
+        version = 1 if latest is None else latest[0] + 1
+        if latest is None:
+            cur.execute("INSERT INTO journeys VALUES (?, now())", [journey.id])
+        cur.execute(
+            "INSERT INTO journey_versions VALUES (?, ?, ?, now(), ?, ?, ?)",
+            [journey.id, version, journey.name, author, note, document],
+        )
+        stage_position = {stage: i for i, stage in enumerate(journey.stages)}
+        if journey.touchpoints:
+            cur.executemany(
+                "INSERT INTO touchpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [journey.id, version, i, tp.id, tp.name, tp.stage, stage_position[tp.stage],
+                     tp.lane.value, tp.channel, tp.role,
+                     tp.dimension.value if tp.dimension else None, tp.importance]
+                    for i, tp in enumerate(journey.touchpoints)
+                ],
+            )  # fmt: skip
+        if journey.transitions:
+            cur.executemany(
+                "INSERT INTO transitions VALUES (?, ?, ?, ?, ?)",
+                [[journey.id, version, t.source, t.target, t.share] for t in journey.transitions],
+            )
+        if journey.promises:
+            cur.executemany(
+                "INSERT INTO promises VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [journey.id, version, i, p.touchpoint, p.lever.value, p.promised, p.unit,
+                     p.delivered.model_dump_json()]
+                    for i, p in enumerate(journey.promises)
+                ],
+            )  # fmt: skip
+        return version
+
+    def _insert_ratings(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        journey_id: str,
+        ratings: pd.DataFrame,
+        *,
+        source: str,
+        submission_key: str | None,
+    ) -> int:
+        batch_id = cur.execute("SELECT nextval('rating_batch_ids')").fetchone()[0]
+        cur.execute(
+            "INSERT INTO rating_batches VALUES (?, ?, ?, now(), ?, ?)",
+            [batch_id, journey_id, source, len(ratings), submission_key],
+        )
+        columns = ", ".join(RATING_COLUMNS)
+        cur.register("incoming_ratings", ratings[list(RATING_COLUMNS)])
+        try:
+            cur.execute(
+                f"INSERT INTO ratings (batch_id, journey_id, {columns}) "
+                f"SELECT ?, ?, {columns} FROM incoming_ratings",
+                [batch_id, journey_id],
+            )
+        finally:
+            cur.unregister("incoming_ratings")
+        return len(ratings)
+
+
+def _locked_error(path: str, exc: duckdb.IOException) -> StoreError:
+    text = str(exc)
+    if "lock" not in text.lower():
+        return StoreError(f"{path} cannot be opened: {text}")
+    pid = re.search(r"PID (\d+)", text)
+    holder = f" (process {pid.group(1)})" if pid else ""
+    return StoreLocked(
+        f"The database {path} is in use by another journeymap process{holder}. "
+        "Close that app or command, or choose another file with --db / JOURNEYMAP_DB."
+    )

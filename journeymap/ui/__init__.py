@@ -1,0 +1,1 @@
+"""The Streamlit app: one module per page; the only package that imports streamlit."""
