@@ -268,19 +268,11 @@ class Store:
     def ratings(self, journey_id: str) -> pd.DataFrame:
         """All ratings of a journey in the canonical columns (see journeymap.ratings)."""
         columns = ", ".join(RATING_COLUMNS)
-        frame = (
-            self._con.cursor()
-            .execute(
-                f"SELECT {columns} FROM ratings WHERE journey_id = ? ORDER BY batch_id",
-                [journey_id],
-            )
-            .df()
-        )
+        query = f"SELECT {columns} FROM ratings WHERE journey_id = ? ORDER BY batch_id"
+        frame = self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
         if frame.empty:
             return empty_ratings()
-        frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True).astype(
-            "datetime64[us, UTC]"
-        )
+        frame["recorded_at"] = frame["recorded_at"].astype("datetime64[us, UTC]")
         return frame
 
     def rating_count(self, journey_id: str) -> int:
@@ -371,15 +363,13 @@ class Store:
             [batch_id, journey_id, source, len(ratings), submission_key],
         )
         columns = ", ".join(RATING_COLUMNS)
+        # Registered on this transaction's own cursor, so it disappears when the cursor closes.
         cur.register("incoming_ratings", ratings[list(RATING_COLUMNS)])
-        try:
-            cur.execute(
-                f"INSERT INTO ratings (batch_id, journey_id, {columns}) "
-                f"SELECT ?, ?, {columns} FROM incoming_ratings",
-                [batch_id, journey_id],
-            )
-        finally:
-            cur.unregister("incoming_ratings")
+        cur.execute(
+            f"INSERT INTO ratings (batch_id, journey_id, {columns}) "
+            f"SELECT ?, ?, {columns} FROM incoming_ratings",
+            [batch_id, journey_id],
+        )
         return len(ratings)
 
 

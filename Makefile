@@ -1,0 +1,29 @@
+# One command each: `make run` sets up and starts the app; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run system-deps test lint bench
+
+$(BIN)/journeymap: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/journeymap
+
+run: setup
+	$(BIN)/journeymap app
+
+system-deps:
+	scripts/install-system-deps
+
+test: system-deps setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: setup
+	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
