@@ -151,7 +151,7 @@ def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.db:
         env["JOURNEYMAP_DB"] = str(Path(args.db).resolve())
-    entry = Path(__file__).parent / "ui" / "entry.py"
+    entry = Path(__file__).parent.parent / "ui" / "entry.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
     command += ["--server.port", str(args.port), "--browser.gatherUsageStats", "false"]
     try:
