@@ -1077,7 +1077,7 @@ def simulate_ratings(spec: dict, rng: np.random.Generator) -> list[dict]:
         segment = spec["segments"][r % 2]
         leniency = rng.normal(0, 0.4)
         # Regulars expect more and, for most touchpoints, get it; new customers are warier.
-        segment_shift = 0.3 if r % 2 else 0.0
+        segment_shift = 0.2 if r % 2 else -0.2
         when = start + timedelta(days=int(rng.integers(0, 80)), minutes=int(rng.integers(0, 600)))
         for touchpoint, (expected_mean, experienced_mean) in spec["touchpoints"]:
             if rng.random() < 0.08:
