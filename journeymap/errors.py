@@ -28,14 +28,18 @@ class JourneyMapError(Exception):
 class InvalidInput(JourneyMapError):
     """Input that cannot be accepted; nothing was written because of it."""
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self, source: str, problems: Sequence[Problem], *, total: int | None = None
+    ) -> None:
         self.source = source
         self.problems = list(problems)
+        # A huge file may have more problems than are worth collecting; `total` counts them all.
+        self.total = max(total or 0, len(self.problems))
         super().__init__(self._describe())
 
     def _describe(self) -> str:
         listed = [f"{self.source}: {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
-        hidden = len(self.problems) - MAX_LISTED_PROBLEMS
+        hidden = self.total - min(len(self.problems), MAX_LISTED_PROBLEMS)
         if hidden > 0:
             listed.append(f"{self.source}: … and {hidden:,} more problems")
         return "\n".join(listed)

@@ -24,6 +24,7 @@ RATING_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 #: A survey export of a million ratings is ~40 MB; far beyond that is a wrong file.
 MAX_RATINGS_BYTES = 100_000_000
 _DELIMITERS = (",", ";", "\t")
+_PROBLEMS_DESCRIBED_PER_CHECK = 100
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,14 @@ def ratings_from_frame(raw: pd.DataFrame, journey: Journey, *, source: str) -> P
     raw = raw.reset_index(drop=True)
     rows = pd.Series(np.arange(len(raw)) + 2)
     problems: list[tuple[int, Problem]] = []
+    total = 0
 
     def flag(mask: pd.Series, column: str, describe) -> None:
-        for i in np.flatnonzero(mask.to_numpy()):
+        nonlocal total
+        hits = np.flatnonzero(mask.to_numpy())
+        total += len(hits)
+        # Describe only the first few of a kind: a million bad rows need not build a million messages.
+        for i in hits[:_PROBLEMS_DESCRIBED_PER_CHECK]:
             problems.append((i, Problem(f"row {rows[i]}, {column}", describe(raw[column].iloc[i]))))
 
     frame = pd.DataFrame(index=raw.index)
@@ -127,7 +133,7 @@ def ratings_from_frame(raw: pd.DataFrame, journey: Journey, *, source: str) -> P
 
     if problems:
         problems.sort(key=lambda item: item[0])
-        raise RatingsError(source, [p for _, p in problems])
+        raise RatingsError(source, [p for _, p in problems], total=total)
     return ParsedRatings(_canonical(frame), warnings)
 
 

@@ -26,7 +26,10 @@ def run(capsys, *args):
 
 def test_help_lists_the_commands():
     out = subprocess.run(
-        [sys.executable, "-m", "journeymap.cli", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "journeymap.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for command in ("validate", "schema", "import", "list", "app"):
         assert command in out
@@ -92,7 +95,15 @@ def test_import_then_list(capsys, db):
 
 def test_import_ratings_into_a_stored_journey(capsys, db):
     run(capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--db", db)
-    code, out, _ = run(capsys, "import", "pizza-delivery", "--ratings", str(SAMPLES / "pizza_delivery.csv"), "--db", db)
+    code, out, _ = run(
+        capsys,
+        "import",
+        "pizza-delivery",
+        "--ratings",
+        str(SAMPLES / "pizza_delivery.csv"),
+        "--db",
+        db,
+    )
     assert code == 0 and "added to pizza-delivery with 443 ratings" in out
 
 
@@ -101,7 +112,9 @@ def test_import_with_one_bad_row_stores_nothing(capsys, db, tmp_path):
     rows[200] = "order,9,4,5,R1,new,2026-10-01T00:00:00+00:00"
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(rows) + "\n")
-    code, _, err = run(capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--ratings", str(bad), "--db", db)
+    code, _, err = run(
+        capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--ratings", str(bad), "--db", db
+    )
     assert code == 2
     assert "bad.csv: row 201, expected: 9 is outside the journey's 1–7 scale" in err
     with open_store(db) as store:
@@ -109,7 +122,9 @@ def test_import_with_one_bad_row_stores_nothing(capsys, db, tmp_path):
 
 
 def test_unknown_stored_journey_exits_2(capsys, db):
-    code, _, err = run(capsys, "import", "nope", "--ratings", str(SAMPLES / "pizza_delivery.csv"), "--db", db)
+    code, _, err = run(
+        capsys, "import", "nope", "--ratings", str(SAMPLES / "pizza_delivery.csv"), "--db", db
+    )
     assert code == 2 and "no journey 'nope'" in err
 
 
@@ -121,7 +136,9 @@ def test_list_says_how_to_start_when_empty(capsys, db):
 def test_locked_database_is_a_message_not_a_traceback(capsys, db):
     with open_store(db):
         result = subprocess.run(
-            [sys.executable, "-m", "journeymap.cli", "list", "--db", db], capture_output=True, text=True
+            [sys.executable, "-m", "journeymap.cli", "list", "--db", db],
+            capture_output=True,
+            text=True,
         )
     assert result.returncode == 1
     assert "is in use by another journeymap process" in result.stderr

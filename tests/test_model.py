@@ -82,21 +82,31 @@ def test_entries_default_to_touchpoints_nobody_transitions_into():
 
 def test_entries_default_shares_are_equal_across_several_starts():
     journey = parse_journey(variant(transitions=[]))
-    assert journey.entry_shares() == pytest.approx({"order": 1 / 3, "wait": 1 / 3, "deliver": 1 / 3})
+    assert journey.entry_shares() == pytest.approx(
+        {"order": 1 / 3, "wait": 1 / 3, "deliver": 1 / 3}
+    )
 
 
 def test_ordered_touchpoints_follow_stage_order_then_file_order():
     data = variant(touchpoints=[MINIMAL["touchpoints"][2], *MINIMAL["touchpoints"][:2]])
-    assert [tp.id for tp in parse_journey(data).ordered_touchpoints()] == ["order", "wait", "deliver"]
+    assert [tp.id for tp in parse_journey(data).ordered_touchpoints()] == [
+        "order",
+        "wait",
+        "deliver",
+    ]
 
 
 def test_cycles_are_allowed():
-    data = variant(transitions=[*MINIMAL["transitions"], {"from": "deliver", "to": "order", "share": 0.3}])
+    data = variant(
+        transitions=[*MINIMAL["transitions"], {"from": "deliver", "to": "order", "share": 0.3}]
+    )
     assert len(parse_journey(data).transitions) == 3
 
 
 def test_empty_dimension_means_none():
-    assert parse_journey(variant(touchpoints__0__dimension="")).touchpoint("order").dimension is None
+    assert (
+        parse_journey(variant(touchpoints__0__dimension="")).touchpoint("order").dimension is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,7 +123,12 @@ def test_empty_dimension_means_none():
             id="transition-to-missing-touchpoint",
         ),
         pytest.param(
-            variant(transitions=[*MINIMAL["transitions"], {"from": "order", "to": "deliver", "share": 0.2}]),
+            variant(
+                transitions=[
+                    *MINIMAL["transitions"],
+                    {"from": "order", "to": "deliver", "share": 0.2},
+                ]
+            ),
             "transitions[2].share: shares leaving 'order' add up to 1.15, more than 1",
             id="shares-over-one",
         ),
@@ -178,12 +193,18 @@ def test_empty_dimension_means_none():
             "scale: max (1) must be greater than min (7)",
             id="scale-upside-down",
         ),
-        pytest.param(variant(stages=[]), "stages: list should have at least 1 item after validation, not 0", id="no-stages"),
+        pytest.param(
+            variant(stages=[]),
+            "stages: list should have at least 1 item after validation, not 0",
+            id="no-stages",
+        ),
         pytest.param({"stages": ["A"]}, "name: is required", id="missing-name"),
     ],
 )
 def test_bad_journeys_are_rejected_naming_the_field(document, expected):
-    assert expected in [p.replace("List", "list").replace("Input", "input") for p in problems_of(document)]
+    assert expected in [
+        p.replace("List", "list").replace("Input", "input") for p in problems_of(document)
+    ]
 
 
 def test_not_json_names_line_and_column():

@@ -69,7 +69,12 @@ def test_optional_columns_are_read(pizza):
         "order,5,4,6,R1,new,3,6,2026-10-01T09:30:00+02:00\n"
     )
     row = parse(text, pizza).frame.iloc[0]
-    assert (row["respondent"], row["segment"], row["adequate"], row["desired"]) == ("R1", "new", 3, 6)
+    assert (row["respondent"], row["segment"], row["adequate"], row["desired"]) == (
+        "R1",
+        "new",
+        3,
+        6,
+    )
     assert row["recorded_at"] == pd.Timestamp("2026-10-01T07:30:00Z")
 
 
@@ -126,7 +131,11 @@ def test_optional_columns_are_read(pizza):
             "has a header but no rating rows",
             id="header-only",
         ),
-        pytest.param(",,,\n", "row 1: missing column(s) touchpoint, expected, experienced; the header needs touchpoint, expected, experienced", id="no-header"),
+        pytest.param(
+            ",,,\n",
+            "row 1: missing column(s) touchpoint, expected, experienced; the header needs touchpoint, expected, experienced",
+            id="no-header",
+        ),
     ],
 )
 def test_bad_rows_are_named_by_row_and_column(pizza, text, expected):
@@ -152,6 +161,17 @@ def test_oversized_file_is_refused_before_parsing(pizza):
 
 
 def test_form_rows_are_validated_like_a_file(pizza):
-    rows = pd.DataFrame({"touchpoint": ["order", "tracking"], "expected": [5, None], "experienced": [4, 8]})
+    rows = pd.DataFrame(
+        {"touchpoint": ["order", "tracking"], "expected": [5, None], "experienced": [4, 8]}
+    )
     with pytest.raises(RatingsError, match=r"form: row 3, experienced: 8 is outside"):
         ratings_from_frame(rows, pizza, source="form")
+
+
+def test_a_huge_bad_file_is_summarised_not_listed_row_by_row(pizza):
+    text = "touchpoint,expected,experienced\n" + "order,9,4\n" * 200_000
+    with pytest.raises(RatingsError) as caught:
+        parse(text, pizza)
+    assert caught.value.total == 200_000
+    assert len(caught.value.problems) <= 100
+    assert "… and 199,980 more problems" in str(caught.value)

@@ -63,11 +63,15 @@ def test_normalised_tables_hold_each_version(store, pizza):
     store.save_journey(pizza)
     store.save_journey(renamed(pizza, "v2"))
     cur = store._con.cursor()
-    assert cur.execute("SELECT count(*) FROM touchpoints").fetchone()[0] == 2 * len(pizza.touchpoints)
+    assert cur.execute("SELECT count(*) FROM touchpoints").fetchone()[0] == 2 * len(
+        pizza.touchpoints
+    )
     assert cur.execute("SELECT count(*) FROM transitions WHERE version = 2").fetchone()[0] == len(
         pizza.transitions
     )
-    assert cur.execute("SELECT count(*) FROM promises WHERE version = 1").fetchone()[0] == len(pizza.promises)
+    assert cur.execute("SELECT count(*) FROM promises WHERE version = 1").fetchone()[0] == len(
+        pizza.promises
+    )
 
 
 def test_a_failing_import_stores_neither_journey_nor_ratings(store, pizza, pizza_ratings):
@@ -137,7 +141,9 @@ def test_second_process_gets_a_clear_locked_message(tmp_path):
                 print(exc)
             """
         )
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
     assert "is in use by another journeymap process" in out.stdout
     assert issubclass(StoreLocked, Exception)
 
