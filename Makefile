@@ -19,8 +19,9 @@ run: setup
 system-deps:
 	scripts/install-system-deps
 
+# The suite runs once, against DuckDB and against a throwaway PostgreSQL cluster.
 test: system-deps setup
-	$(BIN)/python -m pytest
+	scripts/with-postgres $(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
