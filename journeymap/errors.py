@@ -67,3 +67,7 @@ class StoreLocked(StoreError):
 
 class NotFound(StoreError):
     """A journey, version or workshop that does not exist."""
+
+
+class WorkshopClosed(StoreError):
+    """The workshop's facilitator has closed it; its join code no longer works."""

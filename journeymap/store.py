@@ -18,14 +18,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from journeymap.errors import NotFound, StoreError, StoreLocked
+from journeymap.errors import NotFound, StoreError, StoreLocked, WorkshopClosed
 from journeymap.journey_file import dump_journey, parse_journey
 from journeymap.model import Journey
 from journeymap.ratings import RATING_COLUMNS, empty_ratings
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS journeys (
     id TEXT PRIMARY KEY,
     created_at TIMESTAMPTZ NOT NULL
@@ -95,6 +93,39 @@ CREATE TABLE IF NOT EXISTS ratings (
     recorded_at TIMESTAMPTZ
 );
 """
+# Workshops: a join code pins one journey version; each participant's latest submission counts.
+# Coaching actions keep their history: the newest row per touchpoint is the agreed action.
+_SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS workshops (
+    code TEXT PRIMARY KEY,
+    journey_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    segment TEXT NOT NULL,
+    opened_at TIMESTAMPTZ NOT NULL,
+    opened_by TEXT NOT NULL,
+    closed_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS workshop_submissions (
+    batch_id BIGINT PRIMARY KEY,
+    workshop TEXT NOT NULL,
+    participant TEXT NOT NULL,
+    participant_name TEXT NOT NULL,
+    submitted_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS coaching_actions (
+    journey_id TEXT NOT NULL,
+    touchpoint TEXT NOT NULL,
+    saved_at TIMESTAMPTZ NOT NULL,
+    author TEXT NOT NULL,
+    depth TEXT NOT NULL,
+    action TEXT NOT NULL,
+    owner TEXT NOT NULL
+);
+"""
+#: Schema migrations in order; a database records the last one applied in schema_info.
+MIGRATIONS = (_SCHEMA_V1, _SCHEMA_V2)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,31 @@ class VersionInfo:
     saved_at: datetime
     author: str
     note: str
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A rating session: participants with the join code rate one pinned journey version."""
+
+    code: str
+    journey_id: str
+    version: int
+    title: str
+    segment: str
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class WorkshopProgress:
+    participants: int
+    ratings: int
+    names: list[str]
 
 
 def default_database_path() -> Path:
@@ -144,10 +200,7 @@ class Store:
                 f"{self.path} cannot be opened as a journeymap database: {exc}"
             ) from exc
         self._write_lock = threading.Lock()
-        with self._transaction() as cur:
-            cur.execute(_SCHEMA)
-            if cur.execute("SELECT count(*) FROM schema_info").fetchone()[0] == 0:
-                cur.execute("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
+        self._migrate()
 
     def close(self) -> None:
         self._con.close()
@@ -261,19 +314,14 @@ class Store:
                 ).fetchone()
                 if seen:
                     return 0
-            return self._insert_ratings(
+            self._insert_ratings(
                 cur, journey_id, ratings, source=source, submission_key=submission_key
             )
+            return len(ratings)
 
     def ratings(self, journey_id: str) -> pd.DataFrame:
         """All ratings of a journey in the canonical columns (see journeymap.ratings)."""
-        columns = ", ".join(RATING_COLUMNS)
-        query = f"SELECT {columns} FROM ratings WHERE journey_id = ? ORDER BY batch_id"
-        frame = self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
-        if frame.empty:
-            return empty_ratings()
-        frame["recorded_at"] = frame["recorded_at"].astype("datetime64[us, UTC]")
-        return frame
+        return self._ratings_where("journey_id = ?", [journey_id])
 
     def rating_count(self, journey_id: str) -> int:
         return (
@@ -282,10 +330,186 @@ class Store:
             .fetchone()[0]
         )
 
+    # Workshops ------------------------------------------------------------------------------
+
+    def create_workshop(
+        self, code: str, journey_id: str, *, title: str = "", segment: str = "", opened_by: str = ""
+    ) -> Workshop:
+        """Open a workshop on the journey's current version (later edits don't move it)."""
+        with self._transaction() as cur:
+            row = cur.execute(
+                "SELECT max(version) FROM journey_versions WHERE journey_id = ?", [journey_id]
+            ).fetchone()
+            if row is None or row[0] is None:
+                raise NotFound(f"There is no journey {journey_id!r} in {self.path}.")
+            cur.execute(
+                "INSERT INTO workshops VALUES (?, ?, ?, ?, ?, now(), ?, NULL)",
+                [code, journey_id, row[0], title, segment, opened_by],
+            )
+        return self.workshop(code)
+
+    def workshop(self, code: str) -> Workshop:
+        row = (
+            self._con.cursor()
+            .execute(f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
+            .fetchone()
+        )
+        if row is None:
+            raise NotFound(f"There is no workshop with the code {code!r}.")
+        return Workshop(*row)
+
+    def workshops(self, journey_id: str) -> list[Workshop]:
+        """The journey's workshops, newest first."""
+        rows = (
+            self._con.cursor()
+            .execute(
+                f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE journey_id = ? "
+                "ORDER BY opened_at DESC, code",
+                [journey_id],
+            )
+            .fetchall()
+        )
+        return [Workshop(*row) for row in rows]
+
+    def close_workshop(self, code: str) -> Workshop:
+        """Close it: the join code stops working; its ratings stay."""
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE workshops SET closed_at = now() WHERE code = ? AND closed_at IS NULL",
+                [code],
+            )
+        return self.workshop(code)
+
+    def submit_workshop_ratings(
+        self,
+        code: str,
+        ratings: pd.DataFrame,
+        *,
+        participant: str,
+        participant_name: str,
+        submission_key: str,
+    ) -> int:
+        """Store a participant's ratings, replacing their earlier submission to this workshop.
+
+        One transaction: the participant's old rows go and the new ones arrive together. A
+        repeated `submission_key` (a double-click, a rerun) stores nothing the second time.
+        """
+        with self._transaction() as cur:
+            row = cur.execute(
+                "SELECT journey_id, closed_at FROM workshops WHERE code = ?", [code]
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"There is no workshop with the code {code!r}.")
+            if row[1] is not None:
+                raise WorkshopClosed(f"Workshop {code} was closed by its facilitator.")
+            seen = cur.execute(
+                "SELECT 1 FROM rating_batches WHERE submission_key = ?", [submission_key]
+            ).fetchone()
+            if seen:
+                return 0
+            cur.execute(
+                "DELETE FROM ratings WHERE batch_id IN (SELECT batch_id FROM "
+                "workshop_submissions WHERE workshop = ? AND participant = ?)",
+                [code, participant],
+            )
+            batch_id = self._insert_ratings(
+                cur, row[0], ratings, source=f"workshop {code}", submission_key=submission_key
+            )
+            cur.execute(
+                "INSERT INTO workshop_submissions VALUES (?, ?, ?, ?, now())",
+                [batch_id, code, participant, participant_name],
+            )
+            return len(ratings)
+
+    def workshop_ratings(self, code: str) -> pd.DataFrame:
+        """The current ratings of a workshop (each participant's latest submission)."""
+        return self._ratings_where(
+            "batch_id IN (SELECT batch_id FROM workshop_submissions WHERE workshop = ?)", [code]
+        )
+
+    def workshop_progress(self, code: str) -> WorkshopProgress:
+        """Who has rated so far, for the facilitator's screen."""
+        rows = (
+            self._con.cursor()
+            .execute(
+                """
+                SELECT s.participant_name, count(r.batch_id)
+                FROM workshop_submissions s JOIN ratings r USING (batch_id)
+                WHERE s.workshop = ?
+                GROUP BY s.participant, s.participant_name
+                ORDER BY min(s.submitted_at)
+                """,
+                [code],
+            )
+            .fetchall()
+        )
+        return WorkshopProgress(
+            participants=len(rows), ratings=sum(n for _, n in rows), names=[n for n, _ in rows]
+        )
+
+    # Coaching -------------------------------------------------------------------------------
+
+    def save_coaching_action(
+        self,
+        journey_id: str,
+        touchpoint: str,
+        *,
+        action: str,
+        depth: str = "",
+        owner: str = "",
+        author: str = "",
+    ) -> None:
+        """Record the action agreed for a touchpoint; earlier ones stay in the history."""
+        self.journey(journey_id)  # raises NotFound before anything is written
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO coaching_actions VALUES (?, ?, now(), ?, ?, ?, ?)",
+                [journey_id, touchpoint, author, depth, action, owner],
+            )
+
+    def coaching_actions(self, journey_id: str, *, history: bool = False) -> pd.DataFrame:
+        """The agreed action per touchpoint (newest), or every saved action with `history`."""
+        newest = (
+            ""
+            if history
+            else ("QUALIFY row_number() OVER (PARTITION BY touchpoint ORDER BY saved_at DESC) = 1")
+        )
+        query = (
+            "SELECT touchpoint, depth, action, owner, author, saved_at FROM coaching_actions "
+            f"WHERE journey_id = ? {newest} ORDER BY touchpoint, saved_at DESC"
+        )
+        return self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
+
     def is_empty(self) -> bool:
         return self._con.cursor().execute("SELECT count(*) FROM journeys").fetchone()[0] == 0
 
     # Internals ------------------------------------------------------------------------------
+
+    def _ratings_where(self, condition: str, params: list[object]) -> pd.DataFrame:
+        columns = ", ".join(RATING_COLUMNS)
+        query = f"SELECT {columns} FROM ratings WHERE {condition} ORDER BY batch_id"
+        frame = self._con.cursor().sql(query, params=params).to_arrow_table().to_pandas()
+        if frame.empty:
+            return empty_ratings()
+        frame["recorded_at"] = frame["recorded_at"].astype("datetime64[us, UTC]")
+        return frame
+
+    def _migrate(self) -> None:
+        """Bring the file's schema up to SCHEMA_VERSION, one migration per transaction."""
+        with self._transaction() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
+            row = cur.execute("SELECT max(version) FROM schema_info").fetchone()
+        current = row[0] or 0
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer journeymap (schema {current}); "
+                f"this one knows schema {SCHEMA_VERSION}. Upgrade journeymap to open it."
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self._transaction() as cur:
+                cur.execute(script)
+                cur.execute("DELETE FROM schema_info")
+                cur.execute("INSERT INTO schema_info VALUES (?)", [version])
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -370,7 +594,10 @@ class Store:
             f"SELECT ?, ?, {columns} FROM incoming_ratings",
             [batch_id, journey_id],
         )
-        return len(ratings)
+        return batch_id
+
+
+_WORKSHOP_COLUMNS = "code, journey_id, version, title, segment, opened_at, opened_by, closed_at"
 
 
 def _locked_error(path: str, exc: duckdb.IOException) -> StoreError:
