@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +19,13 @@ import duckdb
 import pandas as pd
 
 from journeymap.errors import NotFound, StoreError, StoreLocked, WorkshopClosed
+from journeymap.gap_sums import (
+    COUNT_COLUMNS,
+    SUM_COLUMNS,
+    check_curvature,
+    empty_sums,
+    sums_columns,
+)
 from journeymap.journey_file import dump_journey, parse_journey
 from journeymap.model import Journey
 from journeymap.ratings import RATING_COLUMNS, empty_ratings
@@ -482,6 +489,66 @@ class Store:
 
     def is_empty(self) -> bool:
         return self._con.cursor().execute("SELECT count(*) FROM journeys").fetchone()[0] == 0
+
+    # Analytics ------------------------------------------------------------------------------
+
+    def rating_sums(
+        self,
+        journey_id: str,
+        *,
+        curvature: float | None = None,
+        by_segment: bool = False,
+        segments: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The gap sums of a journey's ratings in one aggregate query (see journeymap.gap_sums).
+
+        Same frame as `gap_sums.rating_sums` over the same ratings, so `gaps.gap_table` takes
+        either. Plain SQL with placeholders only, so a PostgreSQL backend can run it as it is.
+        """
+        alpha = check_curvature(curvature)
+        # α = 1 needs no POWER(); the expression text is fixed, values go in as parameters.
+        magnitude, magnitude_params = ("ABS(gap)", []) if curvature is None else (
+            "POWER(ABS(gap), ?)", [alpha]
+        )  # fmt: skip
+        keys = "touchpoint, segment" if by_segment else "touchpoint"
+        where, where_params = "journey_id = ?", [journey_id]
+        if segments:
+            where += f" AND segment IN ({', '.join('?' for _ in segments)})"
+            where_params += list(segments)
+        query = f"""
+            SELECT {keys},
+                   COUNT(*) AS n,
+                   SUM(expected) AS sum_expected,
+                   SUM(experienced) AS sum_experienced,
+                   SUM(gap) AS sum_gap,
+                   SUM(gap * gap) AS sum_gap_squared,
+                   COUNT(CASE WHEN gap < 0 THEN 1 END) AS n_shortfall,
+                   COUNT(CASE WHEN gap > 0 THEN 1 END) AS n_exceed,
+                   SUM(CASE WHEN gap > 0 THEN {magnitude} ELSE 0 END) AS sum_gain_value,
+                   SUM(CASE WHEN gap < 0 THEN {magnitude} ELSE 0 END) AS sum_loss_value,
+                   COALESCE(SUM(importance), 0) AS sum_importance,
+                   COUNT(importance) AS n_importance,
+                   COALESCE(SUM(experienced - adequate), 0) AS sum_msa,
+                   COUNT(adequate) AS n_msa,
+                   COALESCE(SUM(experienced - desired), 0) AS sum_mss,
+                   COUNT(desired) AS n_mss
+            FROM (
+                SELECT touchpoint, segment, expected, experienced, importance, adequate, desired,
+                       experienced - expected AS gap
+                FROM ratings
+                WHERE {where} AND expected IS NOT NULL AND experienced IS NOT NULL
+            ) AS rated
+            GROUP BY {keys}
+            ORDER BY {keys}
+        """
+        params = magnitude_params * 2 + where_params
+        frame = self._con.cursor().sql(query, params=params).to_arrow_table().to_pandas()
+        if frame.empty:
+            return empty_sums(by_segment=by_segment)
+        frame["curvature"] = alpha
+        return frame.astype(
+            {**dict.fromkeys(SUM_COLUMNS, "float64"), **dict.fromkeys(COUNT_COLUMNS, "int64")}
+        )[sums_columns(by_segment=by_segment)]
 
     # Internals ------------------------------------------------------------------------------
 
