@@ -65,7 +65,13 @@ def register(commands: Commands) -> None:
         action="store_true",
         help="with JOURNEY: time, cost and service side by side instead of every sweep",
     )
-    parser.add_argument("--draws", type=int, default=simulate.DEFAULT_DRAWS, metavar="N")
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=simulate.DEFAULT_DRAWS,
+        metavar="N",
+        help=f"delivered levels drawn (default {simulate.DEFAULT_DRAWS:,})",
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="make the draws reproducible")
     parser.add_argument(
         "--delight-threshold",
@@ -96,9 +102,9 @@ def register(commands: Commands) -> None:
         "economics", "the acquisition / retention value model (defaults documented)"
     )
     for name, doc in parameter_docs().items():
-        economics.add_argument(
-            _option(name), type=float, metavar="X", help=f"{doc} (default: {_default(name)})"
-        )
+        # argparse formats help with %, so "89 %" must be written "89 %%".
+        text = f"{doc} (default: {_default(name)})".replace("%", "%%")
+        economics.add_argument(_option(name), type=float, metavar="X", help=text)
     add_format_option(parser)
     add_db_option(parser)
 
