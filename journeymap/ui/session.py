@@ -1,0 +1,91 @@
+"""What this browser session is: its role, and the journey it is looking at."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from journeymap.access import PASSCODE_SECRET, Role, configured_passcode, passcode_matches
+from journeymap.model import Journey
+from journeymap.store import JourneySummary
+from journeymap.ui.resources import get_store
+
+JOURNEY_KEY = "journey"
+
+
+def passcode() -> str | None:
+    return configured_passcode(_secrets())
+
+
+def single_user_mode() -> bool:
+    return passcode() is None
+
+
+def role() -> Role:
+    """Facilitator when signed in, or when no passcode is configured (single-user mode)."""
+    if single_user_mode() or st.session_state.get("signed_in"):
+        return Role.FACILITATOR
+    return Role.PARTICIPANT
+
+
+def sign_in(given: str) -> bool:
+    configured = passcode()
+    ok = configured is not None and passcode_matches(given, configured)
+    st.session_state["signed_in"] = ok
+    return ok
+
+
+def sign_out() -> None:
+    st.session_state.pop("signed_in", None)
+
+
+def session_id() -> str:
+    """A random id for this browser session (a workshop participant's identity)."""
+    return st.session_state.setdefault("session_id", uuid.uuid4().hex)
+
+
+def journey_picker() -> None:
+    """The sidebar's journey selector; its value is in the URL (`?journey=…`) to share."""
+    summaries = get_store().journeys()
+    if not summaries:
+        return
+    names = {s.id: f"{s.name}  ·  v{s.version}" for s in summaries}
+    if st.session_state.get(JOURNEY_KEY) not in names:
+        st.session_state[JOURNEY_KEY] = summaries[0].id
+    st.sidebar.selectbox(
+        "Journey",
+        list(names),
+        format_func=names.__getitem__,
+        key=JOURNEY_KEY,
+        bind="query-params",
+        help="Every page shows this journey. The address bar keeps it, so a link shares it.",
+    )
+
+
+def select_journey(journey_id: str) -> None:
+    st.session_state[JOURNEY_KEY] = journey_id
+
+
+def current_summary() -> JourneySummary:
+    """The selected journey's summary; pages stop with a hint when there is none."""
+    summaries = {s.id: s for s in get_store().journeys()}
+    chosen = summaries.get(st.session_state.get(JOURNEY_KEY, ""))
+    if chosen is None:
+        st.info("No journey yet — create one on the **Journeys** page or import a JSON file.")
+        st.stop()
+    return chosen
+
+
+def current_journey() -> Journey:
+    summary = current_summary()
+    return get_store().journey(summary.id)
+
+
+def _secrets() -> Mapping[str, object]:
+    try:
+        return {PASSCODE_SECRET: st.secrets[PASSCODE_SECRET]}
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return {}

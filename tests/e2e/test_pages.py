@@ -1,0 +1,14 @@
+"""Every page of the app opens in Chromium without an error, and is screenshotted."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import no_exception, screenshot, wait_for_app
+
+
+def test_journeys_page_lists_the_samples(page, app_server):
+    page.goto(app_server.url)
+    wait_for_app(page)
+    # The table is a canvas; its cells exist (hidden) for screen readers.
+    page.locator("[role=gridcell]", has_text="Pizza delivery").first.wait_for(state="attached")
+    no_exception(page)
+    screenshot(page, "journeys")
