@@ -157,10 +157,14 @@ def per_draw_loop(
         ),
     ],
 )
-def test_vectorised_sweep_equals_the_per_draw_loop_on_the_same_draws(lever, delivered, promises):
+@pytest.mark.parametrize("threshold", [0.0, 0.1], ids=["strictly-better", "a-tenth-better"])
+def test_vectorised_sweep_equals_the_per_draw_loop_on_the_same_draws(
+    lever, delivered, promises, threshold
+):
     draws = simulate.draw(delivered, 50_000, rng=np.random.default_rng(12))
-    table = simulate.sweep_draws(lever, draws, promises, scale=7.0)
-    naive = per_draw_loop(lever, draws, np.unique(np.asarray(promises, dtype=float)), scale=7.0)
+    table = simulate.sweep_draws(lever, draws, promises, scale=7.0, delight_threshold=threshold)
+    unique = np.unique(np.asarray(promises, dtype=float))
+    naive = per_draw_loop(lever, draws, unique, scale=7.0, threshold=threshold)
     pd.testing.assert_frame_equal(
         table[naive.columns], naive, check_exact=False, rtol=1e-9, atol=1e-9
     )
