@@ -89,12 +89,12 @@ def gap_table(
     with n = 0 and NaN figures; their importance is their weight. `segments` keeps the ratings
     of those segments, `roles` the touchpoints owned by those roles (None or empty keeps all).
     """
-    _check_options(by, loss_aversion, recovery_ratio)
+    _check_options(by, loss_aversion, curvature, recovery_ratio)
     alpha = check_curvature(curvature)
     sums = _sums(journey, ratings_or_sums, alpha, by == "segment", segments)
     touchpoints = _touchpoint_frame(journey, roles)
     sums = sums[sums["touchpoint"].isin(touchpoints.index)]
-    weight = sums["touchpoint"].map(touchpoints["weight"])
+    weight = sums["touchpoint"].map(touchpoints["weight"]).astype(float)
     summable = sums[list(SUM_COLUMNS)].copy()
     # A rating without its own importance counts with the touchpoint's weight.
     summable["sum_importance"] += weight * (sums["n"] - sums["n_importance"])
@@ -239,12 +239,16 @@ def remembered_path(journey: Journey) -> tuple[str, ...]:
     return paths[0].touchpoints if paths else ()
 
 
-def _check_options(by: str | None, loss_aversion: float, recovery_ratio: float) -> None:
+def _check_options(
+    by: str | None, loss_aversion: float, curvature: float | None, recovery_ratio: float
+) -> None:
     problems = []
     if by is not None and by not in GROUPINGS:
         problems.append(("by", f"{by!r} is not one of {', '.join(GROUPINGS)}"))
     if not (loss_aversion > 0 and math.isfinite(loss_aversion)):
         problems.append(("loss_aversion", f"must be a positive number, got {loss_aversion:g}"))
+    if curvature is not None and not 0 < curvature <= 1:
+        problems.append(("curvature", f"must lie in (0, 1], got {curvature:g}"))
     if not (recovery_ratio >= 0 and math.isfinite(recovery_ratio)):
         problems.append(("recovery_ratio", f"must be zero or more, got {recovery_ratio:g}"))
     if problems:
