@@ -13,7 +13,7 @@ value with `searchsorted` and prefix sums, so 200 promised values cost little mo
 from __future__ import annotations
 
 from statistics import NormalDist
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -146,7 +146,7 @@ def sweep_promise(
     promised_values: npt.ArrayLike | None = None,
     *,
     rng: np.random.Generator,
-    **options,
+    **options: Any,
 ) -> pd.DataFrame:
     """`sweep` for a journey's promise; by default over `default_promise_range(promise)`."""
     if promised_values is None:
@@ -207,6 +207,13 @@ def sweep_draws(
 
     reference = economics.reference_promise
     reference = typical if reference is None else reference
+    if lever.lower_is_better and reference <= 0:
+        raise InvalidInput.single(
+            _SOURCE,
+            "reference promise",
+            f"{reference:g} is not a {lever.value} anyone would promise; conversion is measured "
+            "against it (the median delivered level unless reference_promise is set)",
+        )
     conversion = economics.conversion(lever, promised, reference=reference)
     retention = economics.retention(p_met, p_delight)
     # Only a service upgrade costs the business: an early pizza or a lower bill is the same
@@ -350,7 +357,7 @@ def journey_sweeps(
     *,
     rng: np.random.Generator,
     draws: int = DEFAULT_DRAWS,
-    **options,
+    **options: Any,
 ) -> pd.DataFrame:
     """A sweep for every promise of the journey over its default range, stacked.
 
@@ -403,7 +410,7 @@ def compare_levers(
     *,
     rng: np.random.Generator,
     draws: int = DEFAULT_DRAWS,
-    **options,
+    **options: Any,
 ) -> pd.DataFrame:
     """Time, cost and service side by side: one row per lever, the journey's choice marked.
 

@@ -439,6 +439,17 @@ def test_a_negative_delight_threshold_is_rejected():
         simulate.sweep("time", PIZZA, [30], rng=np.random.default_rng(30), delight_threshold=-0.1)
 
 
+def test_a_time_sweep_needs_a_positive_reference_for_conversion():
+    centred = Normal(mean=0, sd=1)
+    with pytest.raises(InvalidInput, match="reference promise: 0 is not a time"):
+        simulate.sweep("time", centred, [1.0], rng=np.random.default_rng(31), draws=100)
+    explicit = Economics(reference_promise=1.0)
+    table = simulate.sweep(
+        "time", centred, [1.0], rng=np.random.default_rng(31), draws=100, economics=explicit
+    )
+    assert table["conversion"].item() == pytest.approx(0.1)
+
+
 # Docs and benchmark ------------------------------------------------------------------------------
 
 
