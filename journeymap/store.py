@@ -337,6 +337,40 @@ class Store:
             .fetchone()[0]
         )
 
+    def rating_revision(self, journey_id: str) -> tuple[int, int]:
+        """Changes whenever the journey's ratings do (a cache key): row count and newest batch."""
+        count, newest = (
+            self._con.cursor()
+            .execute(
+                "SELECT count(*), coalesce(max(batch_id), 0) FROM ratings WHERE journey_id = ?",
+                [journey_id],
+            )
+            .fetchone()
+        )
+        return int(count), int(newest)
+
+    def segments(self, journey_id: str) -> list[str]:
+        """The respondent segments present in a journey's ratings, sorted."""
+        rows = (
+            self._con.cursor()
+            .execute(
+                "SELECT DISTINCT segment FROM ratings WHERE journey_id = ? AND segment <> '' "
+                "ORDER BY segment",
+                [journey_id],
+            )
+            .fetchall()
+        )
+        return [row[0] for row in rows]
+
+    def respondent_count(self, journey_id: str, *, segments: Sequence[str] | None = None) -> int:
+        """Distinct named respondents (rows without a respondent name are not counted)."""
+        where, params = "journey_id = ? AND respondent <> ''", [journey_id]
+        if segments:
+            where += f" AND segment IN ({', '.join('?' for _ in segments)})"
+            params += list(segments)
+        query = f"SELECT count(DISTINCT respondent) FROM ratings WHERE {where}"
+        return int(self._con.cursor().execute(query, params).fetchone()[0])
+
     # Workshops ------------------------------------------------------------------------------
 
     def create_workshop(

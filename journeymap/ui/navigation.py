@@ -6,7 +6,7 @@ import streamlit as st
 
 from journeymap.access import PASSCODE_VARIABLE, Role
 from journeymap.errors import JourneyMapError
-from journeymap.ui import journeys_page, session, signin_page
+from journeymap.ui import journeys_page, map_page, session, signin_page
 
 
 def facilitator_pages() -> dict[str, list[st.Page]]:
@@ -14,6 +14,9 @@ def facilitator_pages() -> dict[str, list[st.Page]]:
         "Journey": [
             st.Page(journeys_page.render, title="Journeys", icon=":material/route:", url_path="journeys",
                     default=True),
+        ],
+        "Insight": [
+            st.Page(map_page.render, title="Journey map", icon=":material/insights:", url_path="map"),
         ],
         "Account": [
             st.Page(signin_page.render, title="Facilitator", icon=":material/key:", url_path="sign-in"),

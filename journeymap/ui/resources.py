@@ -1,9 +1,10 @@
-"""Process-wide resources shared by every browser session: the store."""
+"""Process-wide resources shared by every browser session: the store, and cached analyses."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from journeymap.analysis import Analysis, Filters, analyse
 from journeymap.samples import ensure_samples
 from journeymap.store import Store, default_database_path, open_store
 
@@ -19,3 +20,18 @@ def _open_store(location: str) -> Store:
     store = open_store(location)
     ensure_samples(store)
     return store
+
+
+def analysis(journey_id: str, version: int, filters: Filters) -> Analysis:
+    """The journey's figures; recomputed only when its version or its ratings change."""
+    revision = get_store().rating_revision(journey_id)
+    return _analysis(journey_id, version, revision, filters)
+
+
+@st.cache_data(max_entries=64, show_spinner="Computing the gaps…")
+def _analysis(
+    journey_id: str, version: int, revision: tuple[int, int], filters: Filters
+) -> Analysis:
+    # `revision` is only part of the cache key: new ratings give it a new value.
+    store = get_store()
+    return analyse(store, store.journey(journey_id, version=version), filters=filters)

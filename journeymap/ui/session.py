@@ -53,8 +53,9 @@ def journey_picker() -> None:
     if not summaries:
         return
     names = {s.id: f"{s.name}  ·  v{s.version}" for s in summaries}
-    if st.session_state.get(JOURNEY_KEY) not in names:
-        st.session_state[JOURNEY_KEY] = summaries[0].id
+    # A link's `?journey=` wins on arrival; an unknown or missing id falls back to the first.
+    wanted = st.session_state.get(JOURNEY_KEY) or st.query_params.get(JOURNEY_KEY)
+    st.session_state[JOURNEY_KEY] = wanted if wanted in names else summaries[0].id
     st.sidebar.selectbox(
         "Journey",
         list(names),

@@ -129,9 +129,20 @@ def wait_for_app(page, *, timeout: float = 30_000) -> None:
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of the page; `full_page` grows the window to the app's whole height first,
+    because Streamlit scrolls inside its main container, not the document."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    if full_page and size:
+        height = page.evaluate(
+            """() => document.querySelector('[data-testid="stMain"]')?.scrollHeight ?? 0"""
+        )
+        page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+        page.wait_for_timeout(500)  # charts re-layout to the new size
+    page.screenshot(path=str(path))
+    if full_page and size:
+        page.set_viewport_size(size)
     return path
 
 

@@ -12,3 +12,11 @@ def test_journeys_page_lists_the_samples(page, app_server):
     page.locator("[role=gridcell]", has_text="Pizza delivery").first.wait_for(state="attached")
     no_exception(page)
     screenshot(page, "journeys")
+
+
+def test_journey_map_page_shows_the_charts(page, app_server):
+    page.goto(f"{app_server.url}/map?journey=pizza-delivery")
+    wait_for_app(page)
+    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for()
+    no_exception(page)
+    screenshot(page, "journey-map")
