@@ -1,0 +1,1043 @@
+"""The journey review deck: 16:9 slides with native, editable charts and speaker notes.
+
+Built on python-pptx's default template, whose master and layouts are 4:3: we widen them to 16:9
+and place every title, chart and table ourselves, fitting each text to its box (`textfit`) so
+nothing wraps out of a box when the deck is opened in PowerPoint or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from pptx import Presentation
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from journeymap import native_charts as nc
+from journeymap.charts import EXCEED, EXPECTED, EXPERIENCED, SHORTFALL
+from journeymap.label_placement import Rect, place_labels
+from journeymap.report import Report
+from journeymap.textfit import fit_text, fits, line_height, text_width
+
+# Geometry, in inches. PowerPoint's own 16:9 is 12,192,000 × 6,858,000 EMU.
+SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU = 12_192_000, 6_858_000
+SLIDE_WIDTH, SLIDE_HEIGHT = SLIDE_WIDTH_EMU / 914_400, SLIDE_HEIGHT_EMU / 914_400
+MARGIN = 0.5
+CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+INSET_X, INSET_Y = 0.08, 0.04
+# Type sizes, in points: titles read from the back of a room, charts and tables from mid-room.
+TITLE_PT, MIN_TITLE_PT = 32, 28
+MESSAGE_PT, MIN_MESSAGE_PT = 20, 16
+BODY_PT, MIN_BODY_PT = 16, 12
+CHART_PT = 14
+LABEL_PT = 12
+TABLE_PT, MIN_TABLE_PT = 14, 12
+FOOTER_PT = 12
+INK = "#1E2430"
+MUTED = "#5B6778"
+BAND = "#EEF0F3"
+#: Journey map category labels: the room renderers leave around a label, and the length of a
+#: label turned 45° (when some word would not fit across its category).
+LABEL_PADDING = 0.15
+ROTATED_LABEL_WIDTH = 1.9
+STAGE_ROW_HEIGHT = 0.42
+#: Gap bars: room for the touchpoint names left of the plot and the values right of it.
+BAR_LABEL_WIDTH, BAR_VALUE_WIDTH = 3.4, 0.95
+#: Bars a slide can show at a readable size; the rest are listed in the notes.
+MAX_BARS = 16
+TOP_SHORTFALLS = 5
+MAX_ROLE_ROWS = 9
+QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
+QUADRANT_COLOURS = dict(zip(QUADRANTS, (SHORTFALL, EXCEED, MUTED, MUTED), strict=True))
+LABEL_POSITIONS = {
+    "right": XL_LABEL_POSITION.RIGHT,
+    "left": XL_LABEL_POSITION.LEFT,
+    "above": XL_LABEL_POSITION.ABOVE,
+    "below": XL_LABEL_POSITION.BELOW,
+}
+
+GAP_DEFINITION = (
+    "Gap = experienced − expected, per rating, on the journey's {scale} scale "
+    "(SERVQUAL P − E); below 0 the touchpoint falls short of what customers expected."
+)
+DEFINITIONS = {
+    "ci": "95 % interval: Student-t interval of the mean gap (needs at least 2 ratings).",
+    "shortfall_share": "Falls short for: share of ratings whose gap is below 0.",
+    "loss_adjusted": (
+        "Loss-adjusted gap: mean of v(gap), v(g) = g for g ≥ 0 and λ·g for g < 0, λ = {lam:g} "
+        "(losses loom larger than gains; Tversky & Kahneman 1992)."
+    ),
+    "recovery_debt": (
+        "Recovery debt: max(0, {ratio:g} × negative − positive experiences): the positive "
+        "experiences still owed ('12 good experiences make up for one bad one')."
+    ),
+    "ipa": (
+        "Importance–performance (Martilla & James 1977): performance = mean experienced, "
+        "importance = mean importance; cross-hairs at the means across touchpoints."
+    ),
+}
+
+
+class Box(NamedTuple):
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class Paragraph(NamedTuple):
+    text: str
+    bold: bool = False
+    colour: str = INK
+
+
+TITLE_BOX = Box(MARGIN, 0.3, CONTENT_WIDTH, 0.85)
+MESSAGE_BOX = Box(MARGIN, 1.15, CONTENT_WIDTH, 0.66)
+BODY_BOX = Box(MARGIN, 1.88, CONTENT_WIDTH, 4.92)
+FOOTER_BOX = Box(MARGIN, 6.95, CONTENT_WIDTH, 0.4)
+
+
+def build_deck(report: Report) -> bytes:
+    """The deck as .pptx bytes (for a download button or a file)."""
+    buffer = io.BytesIO()
+    deck(report).save(buffer)
+    return buffer.getvalue()
+
+
+def deck(report: Report) -> PresentationType:
+    """Title, journey map, gap bars, importance–performance, top shortfalls, the chosen lever's
+    promise sweep, and one slide per front-line role."""
+    prs = Presentation()
+    _widen_template(prs)
+    _title_slide(prs, report)
+    _journey_map_slide(prs, report)
+    _gap_bars_slide(prs, report)
+    _quadrant_slide(prs, report)
+    _shortfalls_slide(prs, report)
+    if report.sweep is not None and report.promise is not None:
+        _sweep_slide(prs, report)
+    for role, touchpoints in roles_in_journey_order(report).items():
+        _role_slide(prs, report, role, touchpoints)
+    return prs
+
+
+def roles_in_journey_order(report: Report) -> dict[str, list[str]]:
+    """Front-line role → its touchpoints in the gap table, in journey order; unowned ones left out."""
+    present = set(report.gaps["touchpoint"])
+    roles: dict[str, list[str]] = {}
+    for tp in report.journey.ordered_touchpoints():
+        if tp.id in present and tp.role.strip():
+            roles.setdefault(tp.role.strip(), []).append(tp.id)
+    return roles
+
+
+# Slides ------------------------------------------------------------------------------------
+
+
+def _title_slide(prs: PresentationType, report: Report) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    journey = report.journey
+    title, subtitle = slide.placeholders[0], slide.placeholders[1]
+    _place_text(title, Box(0.9, 1.9, SLIDE_WIDTH - 1.8, 1.7), _one_line(journey.name), size=44,
+                min_size=MIN_TITLE_PT, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+    people = (
+        f"{report.respondents:,} respondents · " if report.respondents is not None else ""
+    ) + f"{report.ratings:,} ratings · {len(report.gaps)} touchpoints"
+    lines = [f"Customer journey review · {_date(report)}", people]
+    if report.filters:
+        lines.append("Showing " + "; ".join(report.filters))
+    if journey.lever is not None:
+        lines.append(f"Chosen lever: exceed on {journey.lever.value}")
+    _place_text(subtitle, Box(0.9, 3.8, SLIDE_WIDTH - 1.8, 2.2), "\n".join(lines), size=22,
+                min_size=MIN_MESSAGE_PT, colour=MUTED, align=PP_ALIGN.CENTER)  # fmt: skip
+    _notes(
+        slide,
+        [
+            f"Journey: {journey.name} ({journey.id}); exported {report.created.isoformat()}.",
+            f"Ratings: {report.ratings:,}; respondents: "
+            + ("not recorded" if report.respondents is None else f"{report.respondents:,}"),
+            "Filters: " + ("; ".join(report.filters) if report.filters else "none"),
+            f"Rating scale: {journey.scale.label()}.",
+            _gap_definition(report),
+        ],
+    )
+
+
+def _journey_map_slide(prs: PresentationType, report: Report) -> None:
+    table = _in_journey_order(report)
+    slide = _content_slide(prs, report, "Expected vs experienced along the journey")
+    rated = table.dropna(subset=["gap_mean"])
+    short = rated[rated["gap_mean"] < 0]
+    if rated.empty:
+        message = "No ratings yet: the chart shows the journey's touchpoints without figures."
+    else:
+        worst = rated.loc[rated["gap_mean"].idxmin()]
+        message = (
+            f"Falls short at {len(short)} of {len(rated)} rated touchpoints"
+            + (
+                f"; largest shortfall: {_one_line(worst['name'])} ({_signed(worst['gap_mean'])})"
+                if len(short)
+                else ""
+            )
+            + "."
+        )
+    _message(slide, message)
+
+    box = BODY_BOX
+    plot = Box(box.left + 0.85, box.top + 0.55, box.width - 1.1, 0)
+    per_category = plot.width / max(len(table), 1)
+    # Horizontal labels of up to three lines while every word has room; else one line at 45°.
+    rotated = not _words_fit(table["name"], per_category - LABEL_PADDING)
+    label_width = ROTATED_LABEL_WIDTH if rotated else per_category - LABEL_PADDING
+    label_lines = 1 if rotated else 3
+    labels_height = (
+        label_width * math.sqrt(0.5) + 0.3 if rotated else 3 * line_height(LABEL_PT) + 0.15
+    )
+    plot = plot._replace(height=box.height - 0.55 - labels_height - STAGE_ROW_HEIGHT)
+    stages = _stage_spans(table, plot.left, per_category)
+    stage_top = plot.top + plot.height + labels_height
+    for k, (_, left, width) in enumerate(stages):
+        if k % 2 == 0:  # bands behind the chart: added first
+            _band(slide, Box(left, plot.top, width, stage_top + STAGE_ROW_HEIGHT - plot.top))
+
+    data = nc.TextCategoryChartData(number_format="0.00")
+    data.categories = [_label(name, label_width, lines=label_lines) for name in table["name"]]
+    gap = table["gap_mean"].to_numpy(float)
+    experienced = table["experienced_mean"].to_numpy(float)
+    data.add_series("Expected", nc.numbers(table["expected_mean"]))
+    data.add_series("Experienced", nc.numbers(experienced))
+    # Markers in the app's colour meaning, as series of their own so every renderer shows them.
+    data.add_series("Falls short", nc.numbers(np.where(gap < 0, experienced, np.nan)))
+    data.add_series("Meets or exceeds", nc.numbers(np.where(gap >= 0, experienced, np.nan)))
+    chart = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, box, data)
+    nc.transparent_background(chart)
+    nc.place_plot_area(chart, left=(plot.left - box.left) / box.width,
+                       top=(plot.top - box.top) / box.height, width=plot.width / box.width,
+                       height=plot.height / box.height)  # fmt: skip
+    expected_line, experienced_line, short_marks, met_marks = chart.plots[0].series
+    nc.style_line(expected_line, EXPECTED, width_pt=2.25, dashed=True, marker_pt=7)
+    nc.style_line(experienced_line, EXPERIENCED, width_pt=3, marker=None)
+    for series, colour in ((short_marks, SHORTFALL), (met_marks, EXCEED)):
+        nc.style_line(series, colour, marker_pt=11)
+        nc.hide_line(series)
+    scale = report.journey.scale
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = scale.min, scale.max
+    axis.major_unit = 1 if scale.max - scale.min <= 10 else None
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = nc.rgb("#D9DDE3")
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0", False
+    _axis_title(axis, f"Rating ({scale.label()})")
+    chart.category_axis.tick_labels.font.size = Pt(LABEL_PT)
+    nc.rotate_labels(chart.category_axis, -45 if rotated else 0)
+    for stage, left, width in stages:
+        _stage_label(slide, Box(left, stage_top, width, STAGE_ROW_HEIGHT), stage)
+
+    lines = [
+        f"{row.name} ({row.stage}): expected {_num(row.expected_mean)}, experienced "
+        f"{_num(row.experienced_mean)}, gap {_signed(row.gap_mean)}, n = {int(row.n)}"
+        for row in table.itertuples()
+    ]
+    _notes(slide, ["Expected and experienced mean rating per touchpoint, journey order.", *lines,
+                   "", _gap_definition(report),
+                   "Red markers: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
+
+
+def _stage_spans(
+    table: pd.DataFrame, left: float, per_category: float
+) -> list[tuple[str, float, float]]:
+    """(stage, left, width) of each run of touchpoints of one stage, in inches."""
+    spans: list[tuple[str, float, float]] = []
+    start = 0
+    for stage, group in table.groupby("stage", sort=False):
+        spans.append((str(stage), left + start * per_category, len(group) * per_category))
+        start += len(group)
+    return spans
+
+
+def _drop_theme_style(shape: Any) -> None:
+    """Shapes take a theme style with a drop shadow; LibreOffice draws it despite overrides."""
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
+
+
+def _words_fit(names: pd.Series, width_in: float) -> bool:
+    """True when no word of any name would be broken across lines at `width_in`."""
+    return all(
+        text_width(word, LABEL_PT) <= width_in for name in names for word in str(name).split()
+    )
+
+
+def _band(slide: Slide, box: Box) -> None:
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, *(Inches(v) for v in box))
+    band.fill.solid()
+    band.fill.fore_color.rgb = nc.rgb(BAND)
+    band.line.fill.background()
+    _drop_theme_style(band)
+
+
+def _stage_label(slide: Slide, box: Box, stage: str) -> None:
+    rule = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(box.left + 0.06),
+                                      Inches(box.top), Inches(box.left + box.width - 0.06),
+                                      Inches(box.top))  # fmt: skip
+    rule.line.color.rgb = nc.rgb(MUTED)
+    rule.line.width = Pt(1.25)
+    _drop_theme_style(rule)
+    _text(slide, box, _one_line(stage), size=CHART_PT, min_size=LABEL_PT, bold=True,
+          colour=MUTED, align=PP_ALIGN.CENTER)  # fmt: skip
+
+
+def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
+    ordered = worst_first(report.gaps)
+    shown = ordered.head(MAX_BARS)
+    slide = _content_slide(prs, report, "Expectation gap per touchpoint, worst first")
+    if ordered.empty:
+        _message(slide, "No ratings yet: no gaps to show.")
+    else:
+        worst = ordered.iloc[0]
+        short = int((ordered["gap_mean"] < 0).sum())
+        message = (
+            f"{short} of {len(ordered)} touchpoints fall short; worst: "
+            f"{_one_line(report.name_of(worst['touchpoint']))} {_signed(worst['gap_mean'])}"
+            f" (95 % interval {_interval(worst)})."
+        )
+        if len(ordered) > MAX_BARS:
+            message += f" Showing the {MAX_BARS} lowest of {len(ordered)}; all are in the notes."
+        _message(slide, message)
+
+    data = nc.TextCategoryChartData(number_format="0.00")
+    box = BODY_BOX
+    # Fixed plot area: names to its left, the values in a column to its right, row by row.
+    plot = Box(box.left + BAR_LABEL_WIDTH, box.top + 0.1,
+               box.width - BAR_LABEL_WIDTH - BAR_VALUE_WIDTH, box.height - 0.85)  # fmt: skip
+    data.categories = [
+        _label(report.name_of(tp), BAR_LABEL_WIDTH - 0.3, lines=1, size=CHART_PT)
+        for tp in shown["touchpoint"]
+    ]
+    data.add_series("Gap (experienced − expected)", nc.numbers(shown["gap_mean"]))
+    chart = _chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, box, data, legend=False)
+    nc.place_plot_area(chart, left=BAR_LABEL_WIDTH / box.width, top=0.1 / box.height,
+                       width=plot.width / box.width, height=plot.height / box.height)  # fmt: skip
+    bars = chart.plots[0]
+    bars.gap_width = 45
+    series = bars.series[0]
+    series.invert_if_negative = False
+    gap = shown["gap_mean"].to_numpy(float)
+    for i, value in enumerate(gap):
+        nc.colour_bar(series, i, SHORTFALL if value < 0 else EXCEED)
+    nc.add_error_bars(
+        series,
+        minus=gap - shown["gap_ci_low"].to_numpy(float),
+        plus=shown["gap_ci_high"].to_numpy(float) - gap,
+        colour="#3A4250",
+    )
+    categories = chart.category_axis
+    categories.reverse_order = True  # worst at the top, read top to bottom
+    nc.value_axis_at_last_category(chart)  # so the value axis stays at the bottom
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    categories.tick_labels.font.size = Pt(CHART_PT)
+    values = chart.value_axis
+    low, high = _gap_axis_range(shown)
+    values.minimum_scale, values.maximum_scale = low, high
+    values.has_major_gridlines = True
+    values.major_gridlines.format.line.color.rgb = nc.rgb("#D9DDE3")
+    values.tick_labels.number_format = '+0.0;"−"0.0;0'
+    values.tick_labels.number_format_is_linked = False
+    _axis_title(values, "Gap (experienced − expected); below 0 is a shortfall")
+    row_height = plot.height / max(len(shown), 1)
+    for i, value in enumerate(gap):
+        _text(slide, Box(plot.left + plot.width + 0.05, plot.top + i * row_height,
+                         BAR_VALUE_WIDTH - 0.05, row_height),
+              _signed(value), size=CHART_PT, min_size=LABEL_PT, bold=True,
+              colour=SHORTFALL if value < 0 else EXCEED, anchor=MSO_ANCHOR.MIDDLE, inset_y=0.0)  # fmt: skip
+
+    lines = [
+        f"{i}. {report.name_of(row.touchpoint)}: gap {_signed(row.gap_mean)} "
+        f"(95 % interval {_interval(row)}), n = {int(row.n)}"
+        for i, row in enumerate(ordered.itertuples(), start=1)
+    ]
+    unrated = [report.name_of(tp) for tp in report.gaps.loc[report.gaps["n"] == 0, "touchpoint"]]
+    _notes(slide, ["Mean gap per touchpoint, lowest first; whiskers are the 95 % interval.", *lines,
+                   *([f"No ratings: {', '.join(unrated)}"] if unrated else []),
+                   "", _gap_definition(report), DEFINITIONS["ci"]])  # fmt: skip
+
+
+def _quadrant_slide(prs: PresentationType, report: Report) -> None:
+    table = report.gaps.dropna(subset=["experienced_mean", "importance"])
+    slide = _content_slide(prs, report, "Importance–performance: where to concentrate")
+    concentrate = table[table["quadrant"] == "concentrate here"]
+    _message(
+        slide,
+        f"{len(concentrate)} touchpoints matter more than average and perform below average."
+        if len(table)
+        else "No ratings yet: nothing to place.",
+    )
+    chart_box = Box(BODY_BOX.left, BODY_BOX.top, 8.4, BODY_BOX.height)
+    plot = Box(chart_box.left + 0.95, chart_box.top + 0.5, chart_box.width - 1.25,
+               chart_box.height - 1.35)  # fmt: skip
+    data = nc.TextXyChartData(number_format="0.00")
+    groups = [(table[table["gap_mean"] < 0], SHORTFALL), (table[~(table["gap_mean"] < 0)], EXCEED)]
+    for name, (group, _) in zip(("Falls short", "Meets or exceeds"), groups, strict=True):
+        series = data.add_series(name)
+        for row in group.itertuples():
+            series.add_data_point(row.experienced_mean, row.importance)
+    x, y = table["experienced_mean"].to_numpy(float), table["importance"].to_numpy(float)
+    x_range, y_range = _nice_range(x), _nice_range(y)
+    if len(table):
+        x_mid, y_mid = float(np.mean(x)), float(np.mean(y))
+        crosshair = data.add_series("Mean performance")
+        for value in y_range:
+            crosshair.add_data_point(x_mid, value)
+        crosshair = data.add_series("Mean importance")
+        for value in x_range:
+            crosshair.add_data_point(value, y_mid)
+    chart = _chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_box, data)
+    nc.place_plot_area(chart, left=(plot.left - chart_box.left) / chart_box.width,
+                       top=(plot.top - chart_box.top) / chart_box.height,
+                       width=plot.width / chart_box.width,
+                       height=plot.height / chart_box.height)  # fmt: skip
+    nc.hide_legend_entries(chart, [2, 3])
+    _axes_at_the_edges(chart)
+    plot_series = list(chart.plots[0].series)
+    for series in plot_series[2:]:
+        nc.style_line(series, EXPECTED, width_pt=1.5, dashed=True, marker=None)
+    for axis, bounds in ((chart.category_axis, x_range), (chart.value_axis, y_range)):
+        axis.minimum_scale, axis.maximum_scale = bounds
+        axis.major_unit = 0.5 if bounds[1] - bounds[0] <= 4 else 1.0
+        axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0.0", False
+        axis.has_major_gridlines = False
+    _axis_title(chart.category_axis, "Performance (mean experienced)")
+    _axis_title(chart.value_axis, "Importance")
+
+    captions = _quadrant_captions(slide, plot)
+
+    # Each touchpoint's name beside its marker, placed so names don't cover each other.
+    def to_slide(px: float, py: float) -> tuple[float, float]:
+        return (
+            plot.left + (px - x_range[0]) / (x_range[1] - x_range[0]) * plot.width,
+            plot.top + (y_range[1] - py) / (y_range[1] - y_range[0]) * plot.height,
+        )
+
+    labelled = [
+        (series, i, row, _label(report.name_of(row.touchpoint), 1.15, lines=1))
+        for series, (group, _) in zip(plot_series, groups, strict=False)
+        for i, row in enumerate(group.itertuples())
+    ]
+    positions = place_labels(
+        [to_slide(row.experienced_mean, row.importance) for _, _, row, _ in labelled],
+        [(text_width(text, LABEL_PT) + 0.12, line_height(LABEL_PT) + 0.06)
+         for *_, text in labelled],
+        bounds=Rect(*plot), fixed=captions,
+    )  # fmt: skip
+    for (series, i, _, text), position in zip(labelled, positions, strict=True):
+        point_label = series.points[i].data_label
+        point_label.has_text_frame = True
+        point_label.text_frame.text = text
+        point_label.position = LABEL_POSITIONS[position]
+        point_label.font.size = Pt(LABEL_PT)
+        point_label.font.color.rgb = nc.rgb(INK)
+    for series, (_, colour) in zip(plot_series, groups, strict=False):
+        nc.style_line(series, colour, marker_pt=12)
+        nc.hide_line(series)
+
+    panel = Box(chart_box.left + chart_box.width + 0.2, BODY_BOX.top,
+                BODY_BOX.width - chart_box.width - 0.2, BODY_BOX.height)  # fmt: skip
+    paragraphs: list[Paragraph] = []
+    for quadrant in QUADRANTS:
+        names = [
+            report.name_of(tp) for tp in table.loc[table["quadrant"] == quadrant, "touchpoint"]
+        ]
+        paragraphs.append(Paragraph(f"{quadrant.capitalize()} ({len(names)})", True,
+                                    QUADRANT_COLOURS[quadrant]))  # fmt: skip
+        paragraphs.append(Paragraph(", ".join(names) or "—"))
+    _rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
+    lines = [
+        f"{report.name_of(row.touchpoint)}: performance {_num(row.experienced_mean)}, "
+        f"importance {_num(row.importance)}, quadrant {row.quadrant}"
+        for row in table.itertuples()
+    ]
+    _notes(slide, [DEFINITIONS["ipa"], *lines,
+                   "Red: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
+
+
+def _quadrant_captions(slide: Slide, plot: Box) -> list[Rect]:
+    """The four quadrant names in the plot's corners, as in the app; returns their boxes."""
+    height = line_height(LABEL_PT) + 2 * INSET_Y
+    boxes = []
+    for quadrant, right, bottom in zip(QUADRANTS, (False, True, False, True),
+                                       (False, False, True, True), strict=True):  # fmt: skip
+        text = quadrant.capitalize()
+        width = text_width(text, LABEL_PT, bold=True) + 2 * INSET_X + 0.05
+        box = Box(plot.left + plot.width - width - 0.05 if right else plot.left + 0.05,
+                  plot.top + plot.height - height - 0.05 if bottom else plot.top + 0.05,
+                  width, height)  # fmt: skip
+        _text(slide, box, text, size=LABEL_PT, bold=True, colour=QUADRANT_COLOURS[quadrant],
+              align=PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT)  # fmt: skip
+        boxes.append(Rect(*box))
+    return boxes
+
+
+def _shortfalls_slide(prs: PresentationType, report: Report) -> None:
+    ordered = worst_first(report.gaps)
+    top = ordered[ordered["gap_mean"] < 0].head(TOP_SHORTFALLS)
+    slide = _content_slide(prs, report, f"Top {TOP_SHORTFALLS} shortfalls and who owns them")
+    _message(
+        slide,
+        f"{len(top)} largest shortfalls, worst first; each needs its owner's attention."
+        if len(top)
+        else "No touchpoint falls short of expectations.",
+    )
+    header = ["Touchpoint", "Stage", "Owner role", "Gap", "95 % interval", "Falls short for",
+              "Loss-adjusted gap", "Recovery debt"]  # fmt: skip
+    widths = [2.6, 1.2, 1.75, 0.9, 1.95, 1.2, 1.55, 1.15]
+    rows = []
+    for row in top.itertuples():
+        touchpoint = report.journey.touchpoint(row.touchpoint)
+        rows.append(
+            [touchpoint.name, touchpoint.stage, touchpoint.role or "unassigned",
+             _signed(row.gap_mean), _interval(row), _share(row.shortfall_share),
+             _signed(row.loss_adjusted_gap), _num(row.recovery_debt, 0)]
+        )  # fmt: skip
+    height = _table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
+                    widths, colours={3: SHORTFALL}, numeric={3, 4, 5, 6, 7})  # fmt: skip
+    scale = report.journey.scale.label()
+    legend = (
+        f"Gap: experienced − expected on the {scale} scale, with the 95 % interval of the mean. "
+        "Falls short for: share of ratings below expectation. Loss-adjusted: a shortfall weighs "
+        f"{report.loss_aversion:g}× a surplus. Recovery debt: good experiences still owed, at "
+        f"{report.recovery_ratio:g} per bad one."
+    )
+    top_of_legend = BODY_BOX.top + height + 0.3
+    _text(slide, Box(BODY_BOX.left, top_of_legend, BODY_BOX.width,
+                     BODY_BOX.top + BODY_BOX.height - top_of_legend),
+          legend, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)  # fmt: skip
+    lines = [
+        f"{i}. {report.name_of(row.touchpoint)} — owner "
+        f"{report.journey.touchpoint(row.touchpoint).role or 'unassigned'}: gap "
+        f"{_signed(row.gap_mean)} ({_interval(row)}), falls short for "
+        f"{_share(row.shortfall_share)} of ratings, loss-adjusted {_signed(row.loss_adjusted_gap)}, "
+        f"recovery debt {_num(row.recovery_debt, 0)}, n = {int(row.n)}"
+        for i, row in enumerate(top.itertuples(), start=1)
+    ]
+    _notes(slide, [*lines, "", _gap_definition(report), DEFINITIONS["ci"],
+                   DEFINITIONS["shortfall_share"],
+                   DEFINITIONS["loss_adjusted"].format(lam=report.loss_aversion),
+                   DEFINITIONS["recovery_debt"].format(ratio=report.recovery_ratio),
+                   "Owner role: the front-line role named on the touchpoint in the journey file."])  # fmt: skip
+
+
+def _sweep_slide(prs: PresentationType, report: Report) -> None:
+    assert report.sweep is not None and report.promise is not None
+    promise, sweep = report.promise, report.sweep.sort_values("promise")
+    unit = f"\u00a0{_one_line(promise.unit)}" if promise.unit else ""  # "60 min" stays together
+    what = promise.label or report.name_of(promise.touchpoint)
+    slide = _content_slide(prs, report, f"Exceed on {promise.lever.value}: {_one_line(what)}")
+    best = sweep[sweep["recommended"].astype(bool)].iloc[0]
+    current = sweep[np.isclose(sweep["promise"], promise.promised)]
+    figures = (
+        f"met {_share(best['p_met'])}, beaten {_share(best['p_delight'])}, "
+        f"value {best['value_per_1000']:,.0f} per 1,000 prospects"
+    )
+    if np.isclose(best["promise"], promise.promised):
+        message = (
+            f"Today's promise, {promise.promised:g}{unit}, is the best one simulated: {figures}"
+        )
+    else:
+        message = f"Recommended promise {best['promise']:g}{unit}: {figures}"
+        if len(current):
+            now = current.iloc[0]
+            message += (
+                f"; today's {promise.promised:g}{unit}: met {_share(now['p_met'])}, "
+                f"value {now['value_per_1000']:,.0f}"
+            )
+    _message(slide, message + ".")
+
+    half = (BODY_BOX.width - 0.3) / 2
+    x_values = sweep["promise"].to_numpy(float)
+    # A handful of promised values (service levels) are points, not a curve: show them.
+    kind = (
+        XL_CHART_TYPE.XY_SCATTER_LINES
+        if len(sweep) <= 12
+        else XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
+    )
+    markers = XL_MARKER_STYLE.CIRCLE if len(sweep) <= 12 else None
+    share = nc.TextXyChartData(number_format="0.000")
+    for name, column in (("Promise met", "p_met"), ("Beaten (delight)", "p_delight")):
+        series = share.add_series(name)
+        for xv, yv in zip(x_values, sweep[column].to_numpy(float), strict=True):
+            series.add_data_point(xv, yv)
+    _vertical(share, f"Recommended {best['promise']:g}{unit}", best["promise"], (0.0, 1.0))
+    _vertical(share, f"Today {promise.promised:g}{unit}", promise.promised, (0.0, 1.0))
+    box = Box(BODY_BOX.left, BODY_BOX.top, half, BODY_BOX.height)
+    chart = _chart(slide, kind, box, share)
+    _sweep_plot_area(chart, box)
+    met, beaten, recommended, today = chart.plots[0].series
+    nc.style_line(met, EXPERIENCED, width_pt=3, marker=markers)
+    nc.style_line(beaten, EXCEED, width_pt=3, dashed=True, marker=markers)
+    nc.style_line(recommended, EXCEED, width_pt=2, marker=None)
+    nc.style_line(today, EXPECTED, width_pt=2, dashed=True, marker=None)
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0.0, 1.05
+    chart.value_axis.major_unit = 0.25
+    chart.value_axis.tick_labels.number_format = "0%"
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    _promise_axis(chart, x_values, promise.promised, unit)
+    _axis_title(chart.value_axis, "Share of customers")
+
+    value = nc.TextXyChartData(number_format="#,##0.0")
+    series = value.add_series("Value per 1,000 prospects")
+    values = sweep["value_per_1000"].to_numpy(float)
+    for xv, yv in zip(x_values, values, strict=True):
+        series.add_data_point(xv, yv)
+    value.add_series("Recommended").add_data_point(
+        float(best["promise"]), float(best["value_per_1000"])
+    )
+    low, high = _value_range(values)
+    _vertical(value, "Today", promise.promised, (low, high))
+    box = Box(BODY_BOX.left + half + 0.3, BODY_BOX.top, half, BODY_BOX.height)
+    chart = _chart(slide, kind, box, value)
+    _sweep_plot_area(chart, box)
+    nc.hide_legend_entries(chart, [2])
+    value_line, recommended, today = chart.plots[0].series
+    nc.style_line(value_line, "#3A4250", width_pt=3, marker=markers)
+    nc.style_line(recommended, EXCEED, marker=XL_MARKER_STYLE.DIAMOND, marker_pt=17)
+    nc.hide_line(recommended)
+    nc.style_line(today, EXPECTED, width_pt=2, dashed=True, marker=None)
+    _point_label(recommended, 0, f"{best['promise']:g}{unit}", EXCEED, XL_LABEL_POSITION.ABOVE)
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = low, high
+    chart.value_axis.major_unit = _nice_step((high - low) / 5)
+    chart.value_axis.tick_labels.number_format = "#,##0"
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    _promise_axis(chart, x_values, promise.promised, unit)
+    _axis_title(chart.value_axis, "Value per 1,000 prospects")
+
+    step = max(1, len(sweep) // 25)
+    rows = [
+        f"promise {r.promise:g}{unit}: met {_share(r.p_met)}, beaten {_share(r.p_delight)}, "
+        f"mean margin {r.mean_margin:+.3g}, satisfaction {r.satisfaction:+.3f}, "
+        f"value {r.value_per_1000:,.1f} per 1,000" + (" ← recommended" if r.recommended else "")
+        for r in sweep.iloc[::step].itertuples()
+    ]
+    direction = "lower" if promise.lever.lower_is_better else "higher"
+    _notes(slide, [
+        f"Lever: {promise.lever.value} ({direction} is better for the customer); promise today: "
+        f"{promise.promised:g}{unit} at {report.name_of(promise.touchpoint)}.", *rows, "",
+        "Promise met: share of simulated deliveries at or better than the promise. Beaten "
+        "(delight): better by at least the delight threshold. Value per 1,000 prospects: the "
+        "customers a promise wins (conversion) times what they are worth when it is kept, beaten "
+        "or missed (retention). A bolder promise wins more customers but is missed more often; "
+        "the recommended promise has the highest value. Over-promise to acquire, over-deliver "
+        "to retain.",
+    ])  # fmt: skip
+
+
+def _axes_at_the_edges(chart: Any) -> None:
+    """XY axes along the left and bottom edges, not through 0 inside the plot."""
+    chart.category_axis.crosses = XL_AXIS_CROSSES.MINIMUM
+    chart.value_axis.crosses = XL_AXIS_CROSSES.MINIMUM
+
+
+def _point_label(series: Any, index: int, text: str, colour: str, position: Any) -> None:
+    """A data label with its own text; the run carries the font (renderers ignore the label's)."""
+    label = series.points[index].data_label
+    label.has_text_frame = True
+    label.position = position
+    paragraph = label.text_frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold = Pt(LABEL_PT), True
+    run.font.color.rgb = nc.rgb(colour)
+
+
+def _vertical(data: Any, name: str, x: float, span: tuple[float, float]) -> None:
+    series = data.add_series(name)
+    for y in span:
+        series.add_data_point(float(x), float(y))
+
+
+def _sweep_plot_area(chart: Any, box: Box) -> None:
+    top, bottom, left, right = 0.85, 0.85, 1.0, 0.3
+    _axes_at_the_edges(chart)
+    nc.place_legend(chart, left=0.02, top=0.0, width=0.96, height=(top - 0.1) / box.height)
+    nc.place_plot_area(chart, left=left / box.width, top=top / box.height,
+                       width=(box.width - left - right) / box.width,
+                       height=(box.height - top - bottom) / box.height)  # fmt: skip
+
+
+def _value_range(values: np.ndarray) -> tuple[float, float]:
+    """Round bounds with room above the highest value for the recommended label."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    spread = max(high - low, abs(high) * 0.05, 1.0)
+    step = _nice_step((spread * 1.4) / 5)
+    return math.floor((low - 0.1 * spread) / step) * step, math.ceil(
+        (high + 0.3 * spread) / step
+    ) * step
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw` (axis tick spacing)."""
+    exponent = math.floor(math.log10(raw)) if raw > 0 else 0
+    for mantissa in (1, 2, 2.5, 5, 10):
+        step = mantissa * 10.0**exponent
+        if step >= raw * (1 - 1e-9):
+            return step
+    return 10.0 ** (exponent + 1)
+
+
+def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: list[str]) -> None:
+    table = report.gaps.set_index("touchpoint").loc[touchpoints].reset_index()
+    slide = _content_slide(prs, report, f"For trainers: {_one_line(role)}")
+    rated = table.dropna(subset=["gap_mean"])
+    if rated.empty:
+        message = "No ratings yet for these touchpoints."
+    elif (rated["gap_mean"] < 0).any():
+        worst = rated.loc[rated["gap_mean"].idxmin()]
+        message = (
+            f"Biggest shortfall: {_one_line(report.name_of(worst['touchpoint']))}: customers "
+            f"expect {_num(worst['expected_mean'], 1)}, experience "
+            f"{_num(worst['experienced_mean'], 1)} ({_signed(worst['gap_mean'])})."
+        )
+    else:
+        message = "Every rated touchpoint meets or exceeds expectations: keep it up."
+    _message(slide, message)
+    header = ["Touchpoint", "Stage", "Expected", "Experienced", "Gap", "Falls short for",
+              "Quadrant"]  # fmt: skip
+    widths = [3.3, 1.6, 1.25, 1.45, 1.05, 1.4, 2.25]
+    shown = table.head(MAX_ROLE_ROWS)
+    rows = [
+        [report.name_of(row.touchpoint), row.stage, _num(row.expected_mean),
+         _num(row.experienced_mean), _signed(row.gap_mean), _share(row.shortfall_share),
+         row.quadrant.capitalize() if isinstance(row.quadrant, str) else "—"]
+        for row in shown.itertuples()
+    ]  # fmt: skip
+    colours = [SHORTFALL if g < 0 else EXCEED if g >= 0 else INK for g in shown["gap_mean"]]
+    height = _table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
+                    widths, colours={4: colours}, numeric={2, 3, 4, 5})  # fmt: skip
+    prompt_top = BODY_BOX.top + height + 0.25
+    prompt = (
+        "Discuss with the team: knowing (is the standard kept every time?), doing (do we adapt "
+        "to this customer without being asked?), being (are we genuinely present?)."
+    )
+    if len(table) > MAX_ROLE_ROWS:
+        prompt = f"{len(table) - MAX_ROLE_ROWS} more touchpoints are in the notes. " + prompt
+    _text(slide, Box(BODY_BOX.left, prompt_top, BODY_BOX.width,
+                     BODY_BOX.top + BODY_BOX.height - prompt_top),
+          prompt, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)  # fmt: skip
+    lines = [
+        f"{report.name_of(row.touchpoint)} ({row.stage}): expected {_num(row.expected_mean)}, "
+        f"experienced {_num(row.experienced_mean)}, gap {_signed(row.gap_mean)}, falls short for "
+        f"{_share(row.shortfall_share)} of {int(row.n)} ratings, quadrant {row.quadrant}"
+        for row in table.itertuples()
+    ]
+    _notes(slide, [f"Touchpoints owned by {role}, in journey order.", *lines, "",
+                   _gap_definition(report), DEFINITIONS["shortfall_share"],
+                   "Knowing, doing, being: three depths of service for front-line training."])  # fmt: skip
+
+
+# Building blocks ---------------------------------------------------------------------------
+
+
+def worst_first(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Rated touchpoints, lowest mean gap first (ties keep journey order)."""
+    return gaps.dropna(subset=["gap_mean"]).sort_values("gap_mean", kind="stable")
+
+
+def _widen_template(prs: PresentationType) -> None:
+    """16:9 slides, with the 4:3 master and layouts stretched so new slides fit too."""
+    factor = SLIDE_WIDTH_EMU / prs.slide_width
+    prs.slide_width, prs.slide_height = Emu(SLIDE_WIDTH_EMU), Emu(SLIDE_HEIGHT_EMU)
+    for master in prs.slide_masters:
+        for holder in (master, *master.slide_layouts):
+            for shape in holder.shapes:
+                if shape.left is not None and shape.width is not None:
+                    shape.left, shape.width = (
+                        Emu(round(shape.left * factor)),
+                        Emu(round(shape.width * factor)),
+                    )
+
+
+def _content_slide(prs: PresentationType, report: Report, title: str) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+    _place_text(slide.shapes.title, TITLE_BOX, title, size=TITLE_PT, min_size=MIN_TITLE_PT,
+                bold=True, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+    footer = [_one_line(report.journey.name), _date(report), *report.filters]
+    _text(slide, FOOTER_BOX, " · ".join(footer), size=FOOTER_PT, colour=MUTED)
+    return slide
+
+
+def _message(slide: Slide, text: str) -> None:
+    _text(slide, MESSAGE_BOX, text, size=MESSAGE_PT, min_size=MIN_MESSAGE_PT)
+
+
+def _text(slide: Slide, box: Box, text: str, **style: Any) -> Any:
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    _place_text(shape, box, text, **style)
+    return shape
+
+
+def _rich_text(
+    slide: Slide, box: Box, paragraphs: Sequence[Paragraph], *, size: float, min_size: float
+) -> Any:
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    _place_paragraphs(shape, box, paragraphs, size=size, min_size=min_size)
+    return shape
+
+
+def _place_text(
+    shape: Any,
+    box: Box,
+    text: str,
+    *,
+    bold: bool = False,
+    colour: str = INK,
+    **layout: Any,
+) -> None:
+    """Put `shape` at `box` and write `text` at the largest size that fits (then "…")."""
+    paragraphs = [Paragraph(line, bold, colour) for line in text.split("\n")]
+    _place_paragraphs(shape, box, paragraphs, **layout)
+
+
+def _place_paragraphs(
+    shape: Any,
+    box: Box,
+    paragraphs: Sequence[Paragraph],
+    *,
+    size: float,
+    min_size: float | None = None,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    inset_y: float = INSET_Y,
+) -> None:
+    shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = Inches(INSET_X)
+    frame.margin_top = frame.margin_bottom = Inches(inset_y)
+    frame.vertical_anchor = anchor
+    # Measured as bold when any paragraph is: never narrower than what is drawn.
+    fitted = fit_text("\n".join(_printable(p.text) for p in paragraphs),
+                      width_in=box.width - 2 * INSET_X, height_in=box.height - 2 * inset_y,
+                      size_pt=size, min_size_pt=min_size, bold=any(p.bold for p in paragraphs))  # fmt: skip
+    kept = fitted.text.split("\n")
+    styled = [p._replace(text=text) for p, text in zip(paragraphs, kept, strict=False)]
+    _write(frame, styled, fitted.size_pt, align=align)
+
+
+def _write(frame: Any, paragraphs: Sequence[Paragraph], size: float, *, align: PP_ALIGN) -> None:
+    frame.clear()
+    for i, styled in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        paragraph.line_spacing = 1.0
+        run = paragraph.add_run()
+        run.text = styled.text
+        run.font.size = Pt(size)
+        run.font.bold = styled.bold
+        run.font.color.rgb = nc.rgb(styled.colour)
+
+
+def _table(
+    slide: Slide,
+    box: Box,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    colours: dict[int, str | Sequence[str]] | None = None,
+    numeric: frozenset[int] | set[int] = frozenset(),
+) -> float:
+    """A table whose every cell fits on its row; returns its height in inches."""
+    header_height, row_height = 0.62, 0.42
+    height = header_height + row_height * len(rows)
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(box.left), Inches(box.top),
+                                   Inches(sum(widths)), Inches(height))  # fmt: skip
+    table = shape.table
+    for j, width in enumerate(widths):
+        table.columns[j].width = Inches(width)
+    table.rows[0].height = Inches(header_height)
+    for i in range(1, len(rows) + 1):
+        table.rows[i].height = Inches(row_height)
+    # One type size for the header and one for the body, the largest at which every cell
+    # fits; a cell that still does not fit at the smallest size is cut with "…".
+    header_size = _common_size(header, widths, header_height, bold=True)
+    body_size = min(
+        (_common_size(values, widths, row_height, bold=False) for values in rows),
+        default=TABLE_PT,
+    )
+    for i, values in enumerate([header, *rows]):
+        for j, value in enumerate(values):
+            colour = INK if i else "#FFFFFF"
+            if i and colours and j in colours:
+                given = colours[j]
+                colour = given if isinstance(given, str) else given[i - 1]
+            right = j in numeric  # figures line up on the right
+            _fill_cell(table.cell(i, j), widths[j], header_height if i == 0 else row_height,
+                       str(value), size=body_size if i else header_size, bold=i == 0,
+                       colour=colour, align=PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT)  # fmt: skip
+    return height
+
+
+def _common_size(
+    values: Sequence[str], widths: Sequence[float], height: float, *, bold: bool
+) -> float:
+    for size in range(TABLE_PT, MIN_TABLE_PT - 1, -1):
+        if all(
+            fits(_printable(str(v)), size_pt=size, width_in=w - 2 * INSET_X,
+                 height_in=height - 2 * INSET_Y, bold=bold)
+            for v, w in zip(values, widths, strict=True)
+        ):  # fmt: skip
+            return size
+    return MIN_TABLE_PT
+
+
+def _fill_cell(
+    cell: Any,
+    width: float,
+    height: float,
+    text: str,
+    *,
+    size: float,
+    bold: bool,
+    colour: str,
+    align: PP_ALIGN,
+) -> None:
+    cell.margin_left = cell.margin_right = Inches(INSET_X)
+    cell.margin_top = cell.margin_bottom = Inches(INSET_Y)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    fitted = fit_text(_printable(text), width_in=width - 2 * INSET_X,
+                      height_in=height - 2 * INSET_Y, size_pt=size, bold=bold)  # fmt: skip
+    _write(cell.text_frame, [Paragraph(fitted.text, bold, colour)], fitted.size_pt, align=align)
+
+
+def _chart(slide: Slide, kind: XL_CHART_TYPE, box: Box, data: Any, *, legend: bool = True) -> Any:
+    frame = slide.shapes.add_chart(kind, *(Inches(v) for v in box), data)
+    nc.style_chart(frame.chart, font_pt=CHART_PT, legend=legend)
+    return frame.chart
+
+
+def _axis_title(axis: Any, text: str) -> None:
+    axis.has_title = True
+    frame = axis.axis_title.text_frame
+    frame.text = text
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size, run.font.bold = Pt(CHART_PT), False
+
+
+def _promise_axis(chart: Any, x_values: np.ndarray, current: float, unit: str) -> None:
+    """Round ticks, with a step of room when a promise sits on the edge of the range."""
+    axis = chart.category_axis
+    low, high = min(float(x_values.min()), current), max(float(x_values.max()), current)
+    step = _nice_step((high - low) / 6) if high > low else 1.0
+    start, stop = math.floor(low / step) * step, math.ceil(high / step) * step
+    start -= step if math.isclose(start, low) else 0
+    stop += step if math.isclose(stop, high) else 0
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = start, stop, step
+    # An empty negative section hides the ticks below 0 of a scale that cannot go negative.
+    axis.tick_labels.number_format = "General;;0" if low >= 0 else "General"
+    axis.tick_labels.number_format_is_linked = False
+    _axis_title(axis, f"Promise{' (' + unit.strip() + ')' if unit else ''}")
+
+
+def _notes(slide: Slide, lines: Sequence[str]) -> None:
+    slide.notes_slide.notes_text_frame.text = _printable("\n".join(lines))
+
+
+def _in_journey_order(report: Report) -> pd.DataFrame:
+    """The gap table's touchpoints in journey order, with name and stage from the journey."""
+    present = report.gaps.drop_duplicates("touchpoint").set_index("touchpoint")
+    rows = [tp for tp in report.journey.ordered_touchpoints() if tp.id in present.index]
+    table = present.loc[[tp.id for tp in rows]].reset_index()
+    table["name"] = [tp.name for tp in rows]
+    table["stage"] = [tp.stage for tp in rows]
+    return table
+
+
+def _gap_axis_range(shown: pd.DataFrame) -> tuple[float, float]:
+    """A symmetric-enough range around 0 that holds every bar and whisker, in half steps."""
+    values = shown[["gap_mean", "gap_ci_low", "gap_ci_high"]].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    low = min(float(finite.min()) if finite.size else -1.0, 0.0)
+    high = max(float(finite.max()) if finite.size else 1.0, 0.0)
+    return math.floor(low * 2 - 0.2) / 2, math.ceil(high * 2 + 0.2) / 2
+
+
+def _nice_range(values: np.ndarray) -> tuple[float, float]:
+    """Axis bounds on half steps with room around the outermost points."""
+    if not len(values):
+        return 0.0, 1.0
+    pad = max(0.25, float(values.max() - values.min()) * 0.1)
+    return math.floor((values.min() - pad) * 2) / 2, math.ceil((values.max() + pad) * 2) / 2
+
+
+def _label(text: str, width_in: float, *, lines: int, size: float = LABEL_PT) -> str:
+    """A chart label shortened with "…" to `lines` lines of `width_in` (charts wrap labels)."""
+    return fit_text(_one_line(text), width_in=width_in, height_in=lines * line_height(size),
+                    size_pt=size).text  # fmt: skip
+
+
+def _gap_definition(report: Report) -> str:
+    return GAP_DEFINITION.format(scale=report.journey.scale.label())
+
+
+def _date(report: Report) -> str:
+    return f"{report.created.day} {report.created:%B %Y}"
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _printable(text: str) -> str:
+    """Drop control characters other than newlines; XML 1.0 cannot hold most of them."""
+    return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ord(ch) >= 32)
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return "—" if not _finite(value) else f"{value:.{digits}f}"
+
+
+def _signed(value: float) -> str:
+    return "—" if not _finite(value) else f"{value:+.2f}".replace("-", "−")
+
+
+def _share(value: float) -> str:
+    return "—" if not _finite(value) else f"{value:.0%}"
+
+
+def _interval(row: Any) -> str:
+    low, high = _get(row, "gap_ci_low"), _get(row, "gap_ci_high")
+    if not (_finite(low) and _finite(high)):
+        return "—"
+    return f"{_signed(low)} to {_signed(high)}"
+
+
+def _get(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, pd.Series) else getattr(row, name)
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
