@@ -337,6 +337,18 @@ class Store:
             .fetchone()[0]
         )
 
+    def rating_sources(self, journey_id: str) -> pd.DataFrame:
+        """Where a journey's ratings came from (each file, each workshop), newest first."""
+        query = """
+            SELECT b.source, count(DISTINCT b.id) AS batches, min(b.imported_at) AS first,
+                   max(b.imported_at) AS last, count(r.batch_id) AS ratings
+            FROM rating_batches b LEFT JOIN ratings r ON r.batch_id = b.id
+            WHERE b.journey_id = ?
+            GROUP BY b.source
+            ORDER BY last DESC
+        """
+        return self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
+
     def rating_revision(self, journey_id: str) -> tuple[int, int]:
         """Changes whenever the journey's ratings do (a cache key): row count and newest batch."""
         count, newest = (

@@ -2,40 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
 from journeymap.access import PASSCODE_VARIABLE, Role
 from journeymap.errors import JourneyMapError
-from journeymap.ui import journeys_page, map_page, session, signin_page
+from journeymap.ui import journeys_page, map_page, ratings_page, session, signin_page
 
 
-def facilitator_pages() -> dict[str, list[st.Page]]:
-    return {
-        "Journey": [
-            st.Page(journeys_page.render, title="Journeys", icon=":material/route:", url_path="journeys",
-                    default=True),
-        ],
-        "Insight": [
-            st.Page(map_page.render, title="Journey map", icon=":material/insights:", url_path="map"),
-        ],
-        "Account": [
-            st.Page(signin_page.render, title="Facilitator", icon=":material/key:", url_path="sign-in"),
-        ],
-    }  # fmt: skip
+@dataclass(frozen=True)
+class PageSpec:
+    section: str
+    render: Callable[[], None]
+    title: str
+    icon: str
+    url_path: str
+    roles: tuple[Role, ...] = (Role.FACILITATOR,)
 
 
-def participant_pages() -> list[st.Page]:
-    return [
-        st.Page(signin_page.render, title="Facilitator sign-in", icon=":material/key:", url_path="sign-in",
-                default=True),
-    ]  # fmt: skip
+#: Every page, in menu order; the first page a role may see is its home page.
+PAGES = (
+    PageSpec("Journey", journeys_page.render, "Journeys", ":material/route:", "journeys"),
+    PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
+    PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
+    PageSpec(
+        "Account", signin_page.render, "Facilitator", ":material/key:", "sign-in",
+        roles=(Role.FACILITATOR, Role.PARTICIPANT),
+    ),
+)  # fmt: skip
 
 
-def run() -> None:
+def pages_for(role: Role, *, start: str | None = None) -> dict[str, list[st.Page]]:
+    """The menu of a role, by section; `start` (a url path) makes that page the home page."""
+    visible = [spec for spec in PAGES if role in spec.roles]
+    home = next((s.url_path for s in visible if s.url_path == start), visible[0].url_path)
+    menu: dict[str, list[st.Page]] = {}
+    for spec in visible:
+        page = st.Page(
+            spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+            default=spec.url_path == home,
+        )  # fmt: skip
+        menu.setdefault(spec.section, []).append(page)
+    return menu
+
+
+def run(*, start: str | None = None) -> None:
+    """The app. `start` opens a page other than the home page (tests use it)."""
     st.set_page_config(page_title="journeymap", page_icon=":material/route:", layout="wide")
-    facilitator = session.role() is Role.FACILITATOR
-    page = st.navigation(facilitator_pages() if facilitator else participant_pages())
-    if facilitator:
+    role = session.role()
+    page = st.navigation(pages_for(role, start=start))
+    if role is Role.FACILITATOR:
         session.journey_picker()
         if session.single_user_mode():
             st.sidebar.caption(

@@ -14,6 +14,7 @@ from journeymap.store import JourneySummary
 from journeymap.ui.resources import get_store
 
 JOURNEY_KEY = "journey"
+PENDING_KEY = "journey_pending"
 
 
 def passcode() -> str | None:
@@ -53,8 +54,13 @@ def journey_picker() -> None:
     if not summaries:
         return
     names = {s.id: f"{s.name}  ·  v{s.version}" for s in summaries}
-    # A link's `?journey=` wins on arrival; an unknown or missing id falls back to the first.
-    wanted = st.session_state.get(JOURNEY_KEY) or st.query_params.get(JOURNEY_KEY)
+    # A journey picked on a page (select_journey) wins; then the current one; then a link's
+    # `?journey=`; an unknown or missing id falls back to the first journey.
+    wanted = (
+        st.session_state.pop(PENDING_KEY, None)
+        or st.session_state.get(JOURNEY_KEY)
+        or st.query_params.get(JOURNEY_KEY)
+    )
     st.session_state[JOURNEY_KEY] = wanted if wanted in names else summaries[0].id
     st.sidebar.selectbox(
         "Journey",
@@ -67,7 +73,8 @@ def journey_picker() -> None:
 
 
 def select_journey(journey_id: str) -> None:
-    st.session_state[JOURNEY_KEY] = journey_id
+    """Open another journey from the next rerun on (the picker widget already exists now)."""
+    st.session_state[PENDING_KEY] = journey_id
 
 
 def current_summary() -> JourneySummary:
