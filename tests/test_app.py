@@ -6,27 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from journeymap.ui.navigation import PAGES
-
-
-def open_app(start: str | None = None, *, timeout: float = 30) -> AppTest:
-    """The real app (navigation, roles, store) opened on the page at url path `start`."""
-    script = f"from journeymap.ui.navigation import run\nrun(start={start!r})\n"
-    return AppTest.from_string(script, default_timeout=timeout)
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv("JOURNEYMAP_DB", str(path))
-    monkeypatch.delenv("JOURNEYMAP_FACILITATOR_PASSCODE", raising=False)
-    return path
-
-
-def stored_ratings(database, journey_id="pizza-delivery") -> int:
-    from journeymap.ui.resources import _open_store
-
-    # The app holds the file open in this process; read through its own store.
-    return _open_store(str(database)).rating_count(journey_id)
+from tests.conftest import open_app, stored_ratings
 
 
 def test_first_start_loads_the_sample_journeys(database):
