@@ -9,7 +9,7 @@ import streamlit as st
 
 from journeymap.access import PASSCODE_VARIABLE, Role
 from journeymap.errors import JourneyMapError
-from journeymap.ui import journeys_page, map_page, ratings_page, session, signin_page
+from journeymap.ui import flow_page, journeys_page, map_page, ratings_page, session, signin_page
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ PAGES = (
     PageSpec("Journey", journeys_page.render, "Journeys", ":material/route:", "journeys"),
     PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
     PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
+    PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
     PageSpec(
         "Account", signin_page.render, "Facilitator", ":material/key:", "sign-in",
         roles=(Role.FACILITATOR, Role.PARTICIPANT),

@@ -22,16 +22,19 @@ def _open_store(location: str) -> Store:
     return store
 
 
-def analysis(journey_id: str, version: int, filters: Filters) -> Analysis:
+def analysis(
+    journey_id: str, version: int, filters: Filters, *, arrivals: float = 1000
+) -> Analysis:
     """The journey's figures; recomputed only when its version or its ratings change."""
     revision = get_store().rating_revision(journey_id)
-    return _analysis(journey_id, version, revision, filters)
+    return _analysis(journey_id, version, revision, filters, arrivals)
 
 
 @st.cache_data(max_entries=64, show_spinner="Computing the gaps…")
 def _analysis(
-    journey_id: str, version: int, revision: tuple[int, int], filters: Filters
+    journey_id: str, version: int, revision: tuple[int, int], filters: Filters, arrivals: float
 ) -> Analysis:
     # `revision` is only part of the cache key: new ratings give it a new value.
     store = get_store()
-    return analyse(store, store.journey(journey_id, version=version), filters=filters)
+    journey = store.journey(journey_id, version=version)
+    return analyse(store, journey, filters=filters, arrivals=arrivals)

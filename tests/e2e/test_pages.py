@@ -20,3 +20,11 @@ def test_journey_map_page_shows_the_charts(page, app_server):
     page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for()
     no_exception(page)
     screenshot(page, "journey-map")
+
+
+def test_flow_page_shows_the_graph_and_priorities(page, app_server):
+    page.goto(f"{app_server.url}/flow?journey=retail-store")
+    wait_for_app(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    no_exception(page)
+    screenshot(page, "flow")
