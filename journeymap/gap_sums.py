@@ -42,8 +42,9 @@ SUM_COLUMNS = (
     "n_mss",
 )
 COUNT_COLUMNS = tuple(c for c in SUM_COLUMNS if c.startswith("n"))
-#: Big inputs are summed in slices of this many rows, so temporaries stay a few tens of MB.
-CHUNK_ROWS = 1 << 20
+#: Big inputs are summed in slices of this many rows: temporaries of 2 MB stay in the CPU
+#: cache, which makes the sums faster than in one pass as well as lighter on memory.
+CHUNK_ROWS = 1 << 18
 
 RatingsInput = pd.DataFrame | pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch]
 
@@ -95,7 +96,8 @@ def rating_sums(
     ids = [tp.id for tp in journey.ordered_touchpoints()]
     wanted = set(segments) if segments else None
     totals: dict[str, np.ndarray] = {}
-    for chunk in _chunks(journey, ids, ratings):
+    need_segments = by_segment or wanted is not None
+    for chunk in _chunks(journey, ids, ratings, need_segments):
         for segment, matrix in _chunk_sums(chunk, len(ids), alpha, wanted, by_segment):
             if segment in totals:
                 totals[segment] += matrix
@@ -191,10 +193,12 @@ def _chunk_sums(
         yield label, matrix[i * n_touchpoints : (i + 1) * n_touchpoints]
 
 
-def _chunks(journey: Journey, ids: list[str], ratings: RatingsInput) -> Iterator[_Chunk]:
+def _chunks(
+    journey: Journey, ids: list[str], ratings: RatingsInput, need_segments: bool
+) -> Iterator[_Chunk]:
     index = {tp_id: i for i, tp_id in enumerate(ids)}
     if isinstance(ratings, pd.DataFrame):
-        yield from _frame_chunks(journey, index, ratings)
+        yield from _frame_chunks(journey, index, ratings, need_segments)
         return
     batches: Iterable[pa.RecordBatch]
     if isinstance(ratings, pa.Table):
@@ -205,14 +209,16 @@ def _chunks(journey: Journey, ids: list[str], ratings: RatingsInput) -> Iterator
         batches = ratings
     for batch in batches:
         if batch.num_rows:
-            yield _arrow_chunk(journey, index, batch)
+            yield _arrow_chunk(journey, index, batch, need_segments)
 
 
-def _frame_chunks(journey: Journey, index: dict[str, int], frame: pd.DataFrame) -> Iterator[_Chunk]:
+def _frame_chunks(
+    journey: Journey, index: dict[str, int], frame: pd.DataFrame, need_segments: bool
+) -> Iterator[_Chunk]:
     _require_columns(frame.columns)
     codes, uniques = pd.factorize(frame["touchpoint"].fillna(""))
     touchpoint = _journey_index(journey, index, [str(u) for u in uniques])[codes]
-    if "segment" in frame:
+    if need_segments and "segment" in frame:
         segment_codes, segment_uniques = pd.factorize(frame["segment"].fillna(""))
         segment_labels = [str(u) for u in segment_uniques]
     else:
@@ -231,11 +237,13 @@ def _frame_chunks(journey: Journey, index: dict[str, int], frame: pd.DataFrame) 
         )
 
 
-def _arrow_chunk(journey: Journey, index: dict[str, int], batch: pa.RecordBatch) -> _Chunk:
+def _arrow_chunk(
+    journey: Journey, index: dict[str, int], batch: pa.RecordBatch, need_segments: bool
+) -> _Chunk:
     _require_columns(batch.schema.names)
     touchpoint, labels = _dictionary(batch.column("touchpoint"))
     touchpoint = _journey_index(journey, index, labels)[touchpoint]
-    if "segment" in batch.schema.names:
+    if need_segments and "segment" in batch.schema.names:
         segment_codes, segment_labels = _dictionary(batch.column("segment"))
     else:
         segment_codes, segment_labels = np.zeros(batch.num_rows, dtype=np.intp), [""]
