@@ -62,7 +62,7 @@ BAR_LABEL_WIDTH, BAR_VALUE_WIDTH = 3.4, 0.95
 #: Bars a slide can show at a readable size; the rest are listed in the notes.
 MAX_BARS = 16
 TOP_SHORTFALLS = 5
-MAX_ROLE_ROWS = 9
+MAX_ROLE_ROWS = 8
 QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
 QUADRANT_COLOURS = dict(zip(QUADRANTS, (SHORTFALL, EXCEED, MUTED, MUTED), strict=True))
 LABEL_POSITIONS = {
@@ -322,6 +322,20 @@ def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
             message += f" Showing the {MAX_BARS} lowest of {len(ordered)}; all are in the notes."
         _message(slide, message)
 
+    if len(shown):
+        _gap_bars_chart(slide, report, shown)
+    lines = [
+        f"{i}. {report.name_of(row.touchpoint)}: gap {_signed(row.gap_mean)} "
+        f"(95 % interval {_interval(row)}), n = {int(row.n)}"
+        for i, row in enumerate(ordered.itertuples(), start=1)
+    ]
+    unrated = [report.name_of(tp) for tp in report.gaps.loc[report.gaps["n"] == 0, "touchpoint"]]
+    _notes(slide, ["Mean gap per touchpoint, lowest first; whiskers are the 95 % interval.", *lines,
+                   *([f"No ratings: {', '.join(unrated)}"] if unrated else []),
+                   "", _gap_definition(report), DEFINITIONS["ci"]])  # fmt: skip
+
+
+def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame) -> None:
     data = nc.TextCategoryChartData(number_format="0.00")
     box = BODY_BOX
     # Fixed plot area: names to its left, the values in a column to its right, row by row.
@@ -368,16 +382,6 @@ def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
               _signed(value), size=CHART_PT, min_size=LABEL_PT, bold=True,
               colour=SHORTFALL if value < 0 else EXCEED, anchor=MSO_ANCHOR.MIDDLE, inset_y=0.0)  # fmt: skip
 
-    lines = [
-        f"{i}. {report.name_of(row.touchpoint)}: gap {_signed(row.gap_mean)} "
-        f"(95 % interval {_interval(row)}), n = {int(row.n)}"
-        for i, row in enumerate(ordered.itertuples(), start=1)
-    ]
-    unrated = [report.name_of(tp) for tp in report.gaps.loc[report.gaps["n"] == 0, "touchpoint"]]
-    _notes(slide, ["Mean gap per touchpoint, lowest first; whiskers are the 95 % interval.", *lines,
-                   *([f"No ratings: {', '.join(unrated)}"] if unrated else []),
-                   "", _gap_definition(report), DEFINITIONS["ci"]])  # fmt: skip
-
 
 def _quadrant_slide(prs: PresentationType, report: Report) -> None:
     table = report.gaps.dropna(subset=["experienced_mean", "importance"])
@@ -390,6 +394,29 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         else "No ratings yet: nothing to place.",
     )
     chart_box = Box(BODY_BOX.left, BODY_BOX.top, 8.4, BODY_BOX.height)
+    if len(table):
+        _quadrant_chart(slide, report, table, chart_box)
+    panel = Box(chart_box.left + chart_box.width + 0.2, BODY_BOX.top,
+                BODY_BOX.width - chart_box.width - 0.2, BODY_BOX.height)  # fmt: skip
+    paragraphs: list[Paragraph] = []
+    for quadrant in QUADRANTS:
+        names = [
+            report.name_of(tp) for tp in table.loc[table["quadrant"] == quadrant, "touchpoint"]
+        ]
+        paragraphs.append(Paragraph(f"{quadrant.capitalize()} ({len(names)})", True,
+                                    QUADRANT_COLOURS[quadrant]))  # fmt: skip
+        paragraphs.append(Paragraph(", ".join(names) or "—"))
+    _rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
+    lines = [
+        f"{report.name_of(row.touchpoint)}: performance {_num(row.experienced_mean)}, "
+        f"importance {_num(row.importance)}, quadrant {row.quadrant}"
+        for row in table.itertuples()
+    ]
+    _notes(slide, [DEFINITIONS["ipa"], *lines,
+                   "Red: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
+
+
+def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box: Box) -> None:
     plot = Box(chart_box.left + 0.95, chart_box.top + 0.5, chart_box.width - 1.25,
                chart_box.height - 1.35)  # fmt: skip
     data = nc.TextXyChartData(number_format="0.00")
@@ -400,14 +427,13 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
             series.add_data_point(row.experienced_mean, row.importance)
     x, y = table["experienced_mean"].to_numpy(float), table["importance"].to_numpy(float)
     x_range, y_range = _nice_range(x), _nice_range(y)
-    if len(table):
-        x_mid, y_mid = float(np.mean(x)), float(np.mean(y))
-        crosshair = data.add_series("Mean performance")
-        for value in y_range:
-            crosshair.add_data_point(x_mid, value)
-        crosshair = data.add_series("Mean importance")
-        for value in x_range:
-            crosshair.add_data_point(value, y_mid)
+    x_mid, y_mid = float(np.mean(x)), float(np.mean(y))
+    crosshair = data.add_series("Mean performance")
+    for value in y_range:
+        crosshair.add_data_point(x_mid, value)
+    crosshair = data.add_series("Mean importance")
+    for value in x_range:
+        crosshair.add_data_point(value, y_mid)
     chart = _chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_box, data)
     nc.place_plot_area(chart, left=(plot.left - chart_box.left) / chart_box.width,
                        top=(plot.top - chart_box.top) / chart_box.height,
@@ -457,34 +483,15 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         nc.style_line(series, colour, marker_pt=12)
         nc.hide_line(series)
 
-    panel = Box(chart_box.left + chart_box.width + 0.2, BODY_BOX.top,
-                BODY_BOX.width - chart_box.width - 0.2, BODY_BOX.height)  # fmt: skip
-    paragraphs: list[Paragraph] = []
-    for quadrant in QUADRANTS:
-        names = [
-            report.name_of(tp) for tp in table.loc[table["quadrant"] == quadrant, "touchpoint"]
-        ]
-        paragraphs.append(Paragraph(f"{quadrant.capitalize()} ({len(names)})", True,
-                                    QUADRANT_COLOURS[quadrant]))  # fmt: skip
-        paragraphs.append(Paragraph(", ".join(names) or "—"))
-    _rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
-    lines = [
-        f"{report.name_of(row.touchpoint)}: performance {_num(row.experienced_mean)}, "
-        f"importance {_num(row.importance)}, quadrant {row.quadrant}"
-        for row in table.itertuples()
-    ]
-    _notes(slide, [DEFINITIONS["ipa"], *lines,
-                   "Red: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
-
 
 def _quadrant_captions(slide: Slide, plot: Box) -> list[Rect]:
     """The four quadrant names in the plot's corners, as in the app; returns their boxes."""
-    height = line_height(LABEL_PT) + 2 * INSET_Y
+    height = line_height(LABEL_PT) + 2 * INSET_Y + 0.02  # + rounding to whole EMUs
     boxes = []
     for quadrant, right, bottom in zip(QUADRANTS, (False, True, False, True),
                                        (False, False, True, True), strict=True):  # fmt: skip
         text = quadrant.capitalize()
-        width = text_width(text, LABEL_PT, bold=True) + 2 * INSET_X + 0.05
+        width = text_width(text, LABEL_PT, bold=True) + 2 * INSET_X + 0.1
         box = Box(plot.left + plot.width - width - 0.05 if right else plot.left + 0.05,
                   plot.top + plot.height - height - 0.05 if bottom else plot.top + 0.05,
                   width, height)  # fmt: skip
@@ -768,11 +775,11 @@ def _widen_template(prs: PresentationType) -> None:
     for master in prs.slide_masters:
         for holder in (master, *master.slide_layouts):
             for shape in holder.shapes:
-                if shape.left is not None and shape.width is not None:
-                    shape.left, shape.width = (
-                        Emu(round(shape.left * factor)),
-                        Emu(round(shape.width * factor)),
-                    )
+                # A layout placeholder without its own position inherits the (widened) master's.
+                own = shape._element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+                if own is not None:
+                    shape.left = Emu(round(shape.left * factor))
+                    shape.width = Emu(round(shape.width * factor))
 
 
 def _content_slide(prs: PresentationType, report: Report, title: str) -> Slide:

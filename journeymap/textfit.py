@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 #: Advance widths of DejaVu Sans (regular, bold) for the printable ASCII characters 32–126,
 #: in thousandths of an em (measured with Pillow from DejaVuSans.ttf / DejaVuSans-Bold.ttf).
@@ -91,15 +92,21 @@ def text_height(
 
 
 def fits(
-    text: str, *, size_pt: float, width_in: float, height_in: float, bold: bool = False
+    text: str,
+    *,
+    size_pt: float,
+    width_in: float,
+    height_in: float,
+    bold: bool = False,
+    break_words: bool = False,
 ) -> bool:
-    """True when `text`, wrapped at `width_in`, needs no more than `height_in` and no word
-    has to be broken across lines ("Experience-d" reads as a mistake)."""
-    longest = max((text_width(w, size_pt, bold=bold) for w in text.split()), default=0.0)
-    return (
-        longest <= width_in + 1e-9
-        and text_height(text, size_pt, width_in, bold=bold) <= height_in + 1e-9
-    )
+    """True when `text`, wrapped at `width_in`, needs no more than `height_in`; unless
+    `break_words`, also no word may be wider than a line ("Experience-d" reads as a typo)."""
+    if not break_words:
+        longest = max((text_width(w, size_pt, bold=bold) for w in text.split()), default=0.0)
+        if longest > width_in + 1e-9:
+            return False
+    return text_height(text, size_pt, width_in, bold=bold) <= height_in + 1e-9
 
 
 def fit_text(
@@ -120,20 +127,26 @@ def fit_text(
     'A very l…'
     """
     floor = size_pt if min_size_pt is None else min_size_pt
+    box = {"width_in": width_in, "height_in": height_in, "bold": bold}
     size = size_pt
     while True:
-        if fits(text, size_pt=size, width_in=width_in, height_in=height_in, bold=bold):
+        if fits(text, size_pt=size, **box):
             return Fitted(text, size)
         if size - 1 < floor:
             break
         size -= 1
     size = floor
+    # A word longer than a whole line at the smallest size is broken, as any renderer would.
+    if fits(text, size_pt=size, break_words=True, **box):
+        return Fitted(text, size)
 
     def fits_prefix(n: int) -> bool:
         candidate = text[:n].rstrip() + ELLIPSIS
-        return fits(candidate, size_pt=size, width_in=width_in, height_in=height_in, bold=bold)
+        return fits(candidate, size_pt=size, break_words=True, **box)
 
-    low, high = 0, len(text)  # fits_prefix(low) is assumed, fits_prefix(high) is known false
+    if not fits_prefix(0):  # not even "…": the box is too small for one line
+        return Fitted("", size, truncated=True)
+    low, high = 0, len(text)  # fits_prefix(low) holds, fits_prefix(high) does not
     while high - low > 1:
         middle = (low + high) // 2
         if fits_prefix(middle):

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from journeymap.cli import analysis, data, simulation
+from journeymap.cli import analysis, data, export, simulation
 from journeymap.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from journeymap.errors import InvalidInput, JourneyMapError, NotFound
 
 # Each module contributes its subcommands through register(commands).
-COMMAND_MODULES = [data, analysis, simulation]
+COMMAND_MODULES = [data, analysis, simulation, export]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
