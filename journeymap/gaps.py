@@ -88,6 +88,8 @@ def gap_table(
     gap_mean == experienced_mean − expected_mean. Touchpoints without ratings keep their row
     with n = 0 and NaN figures; their importance is their weight. `segments` keeps the ratings
     of those segments, `roles` the touchpoints owned by those roles (None or empty keeps all).
+    Sums for touchpoints the journey no longer has (a stored journey edited after its ratings
+    came in) are left out.
     """
     _check_options(by, loss_aversion, curvature, recovery_ratio)
     alpha = check_curvature(curvature)
