@@ -1,7 +1,12 @@
-"""The journey store: journeys with their full version history, and ratings (DuckDB file).
+"""The journey store: journeys with their full version history, ratings and workshops.
 
-This is the only module that imports duckdb. Every write is one transaction, so a crash or a
-bad row leaves the store exactly as it was; every journey save is a new version.
+`Store` holds every query and every rule once; a backend supplies only its dialect: how it
+connects, runs a transaction, reads a frame, bulk-loads ratings and keeps two writers of the
+same thing apart. The embedded default is a DuckDB file (`DuckDBStore`; this is the only
+module that imports duckdb). Several app servers share one PostgreSQL database instead
+(`journeymap.postgres_store`), chosen by a postgresql:// location. Every write is one
+transaction, so a crash or a bad row leaves the store exactly as it was; every journey save
+is a new version.
 """
 
 from __future__ import annotations
@@ -9,11 +14,13 @@ from __future__ import annotations
 import os
 import re
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -30,6 +37,12 @@ from journeymap.journey_file import dump_journey, parse_journey
 from journeymap.model import Journey
 from journeymap.ratings import RATING_COLUMNS, empty_ratings
 
+#: The setting that chooses the store: a postgresql:// URL (several app servers share it) or a
+#: DuckDB file path. Unset, the per-user DuckDB file is used.
+DATABASE_URL_VARIABLE = "JOURNEYMAP_DATABASE_URL"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+# The schema is written once for both backends: types and statements both dialects accept.
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS journeys (
     id TEXT PRIMARY KEY,
@@ -57,7 +70,7 @@ CREATE TABLE IF NOT EXISTS touchpoints (
     channel TEXT NOT NULL,
     role TEXT NOT NULL,
     dimension TEXT,
-    importance DOUBLE NOT NULL,
+    importance DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (journey_id, version, id)
 );
 CREATE TABLE IF NOT EXISTS transitions (
@@ -65,7 +78,7 @@ CREATE TABLE IF NOT EXISTS transitions (
     version INTEGER NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
-    share DOUBLE NOT NULL
+    share DOUBLE PRECISION NOT NULL
 );
 CREATE TABLE IF NOT EXISTS promises (
     journey_id TEXT NOT NULL,
@@ -73,7 +86,7 @@ CREATE TABLE IF NOT EXISTS promises (
     position INTEGER NOT NULL,
     touchpoint TEXT NOT NULL,
     lever TEXT NOT NULL,
-    promised DOUBLE NOT NULL,
+    promised DOUBLE PRECISION NOT NULL,
     unit TEXT NOT NULL,
     delivered TEXT NOT NULL
 );
@@ -90,13 +103,13 @@ CREATE TABLE IF NOT EXISTS ratings (
     batch_id BIGINT NOT NULL,
     journey_id TEXT NOT NULL,
     touchpoint TEXT NOT NULL,
-    expected DOUBLE,
-    experienced DOUBLE,
-    importance DOUBLE,
+    expected DOUBLE PRECISION,
+    experienced DOUBLE PRECISION,
+    importance DOUBLE PRECISION,
     respondent TEXT NOT NULL,
     segment TEXT NOT NULL,
-    adequate DOUBLE,
-    desired DOUBLE,
+    adequate DOUBLE PRECISION,
+    desired DOUBLE PRECISION,
     recorded_at TIMESTAMPTZ
 );
 """
@@ -186,31 +199,60 @@ def default_database_path() -> Path:
     return Path(data_home) / "journeymap" / "journeymap.duckdb"
 
 
+def default_location() -> str:
+    """Where this process's store lives: $JOURNEYMAP_DATABASE_URL, else the DuckDB file."""
+    return os.environ.get(DATABASE_URL_VARIABLE) or str(default_database_path())
+
+
+def is_postgres_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
+
+
 def open_store(location: str | Path | None = None) -> Store:
-    """Open (creating if needed) the store at a DuckDB file path, or the per-user default."""
-    return Store(location if location is not None else default_database_path())
+    """Open (creating and migrating if needed) the store at a location.
+
+    A postgresql:// URL opens the shared PostgreSQL store; anything else is a DuckDB file
+    path. Without a location: $JOURNEYMAP_DATABASE_URL, else the per-user DuckDB file.
+    """
+    location = default_location() if location is None else location
+    if not is_postgres_url(location):
+        return DuckDBStore(location)
+    try:
+        from journeymap.postgres_store import PostgresStore
+    except ImportError as exc:
+        raise StoreError(
+            f"A PostgreSQL store needs psycopg ({exc}); install it with "
+            "pip install 'journeymap[postgres]'."
+        ) from exc
+    return PostgresStore(str(location))
 
 
-class Store:
-    """Journeys, their versions and their ratings in one DuckDB file."""
+class Unit(Protocol):
+    """One connection's work in the store's SQL: `?` placeholders, plain Python values."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path)
-        except duckdb.IOException as exc:
-            raise _locked_error(self.path, exc) from exc
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"{self.path} cannot be opened as a journeymap database: {exc}"
-            ) from exc
-        self._write_lock = threading.Lock()
-        self._migrate()
+    def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None: ...
 
-    def close(self) -> None:
-        self._con.close()
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]: ...
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None: ...
+
+    def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None: ...
+
+    def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame: ...
+
+
+class Store(ABC):
+    """Journeys, their versions, ratings and workshops: every query and rule, for any backend.
+
+    A backend implements the five hooks at the end (`_transaction`, `_reading`,
+    `_load_ratings`, `_serialise`, `_migration`) and `close`; nothing else differs.
+    """
+
+    #: Where the data lives, for messages: a file path, or a URL without its password.
+    path: str
+
+    @abstractmethod
+    def close(self) -> None: ...
 
     def __enter__(self) -> Store:
         return self
@@ -222,8 +264,8 @@ class Store:
 
     def save_journey(self, journey: Journey, *, author: str = "", note: str = "") -> int:
         """Store the journey as its next version; an unchanged journey keeps its version."""
-        with self._transaction() as cur:
-            return self._save(cur, journey, author=author, note=note)
+        with self._transaction() as unit:
+            return self._save(unit, journey, author=author, note=note)
 
     def import_journey(
         self,
@@ -235,34 +277,33 @@ class Store:
         note: str = "imported",
     ) -> int:
         """Save a journey and its ratings together: all of it is stored, or none."""
-        with self._transaction() as cur:
-            version = self._save(cur, journey, author=author, note=note)
+        with self._transaction() as unit:
+            version = self._save(unit, journey, author=author, note=note)
             if ratings is not None and len(ratings):
-                self._insert_ratings(cur, journey.id, ratings, source=source, submission_key=None)
+                self._insert_ratings(unit, journey.id, ratings, source=source, submission_key=None)
             return version
 
     def journey(self, journey_id: str, *, version: int | None = None) -> Journey:
-        cur = self._con.cursor()
-        if version is None:
-            row = cur.execute(
-                "SELECT document FROM journey_versions WHERE journey_id = ? "
-                "ORDER BY version DESC LIMIT 1",
-                [journey_id],
-            ).fetchone()
-        else:
-            row = cur.execute(
-                "SELECT document FROM journey_versions WHERE journey_id = ? AND version = ?",
-                [journey_id, version],
-            ).fetchone()
+        with self._reading() as unit:
+            if version is None:
+                row = unit.one(
+                    "SELECT document FROM journey_versions WHERE journey_id = ? "
+                    "ORDER BY version DESC LIMIT 1",
+                    [journey_id],
+                )
+            else:
+                row = unit.one(
+                    "SELECT document FROM journey_versions WHERE journey_id = ? AND version = ?",
+                    [journey_id, version],
+                )
         if row is None:
             which = f"version {version} of " if version is not None else ""
             raise NotFound(f"There is no {which}journey {journey_id!r} in {self.path}.")
         return parse_journey(row[0], source=f"{journey_id} (stored)")
 
     def journeys(self) -> list[JourneySummary]:
-        rows = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            rows = unit.all(
                 """
                 SELECT v.journey_id, v.name, v.version, v.saved_at,
                        coalesce(r.n, 0) AS ratings
@@ -274,21 +315,16 @@ class Store:
                 ORDER BY lower(v.name), v.journey_id
                 """
             )
-            .fetchall()
-        )
         return [JourneySummary(*row) for row in rows]
 
     def versions(self, journey_id: str) -> list[VersionInfo]:
         """The journey's history, newest first."""
-        rows = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            rows = unit.all(
                 "SELECT version, name, saved_at, author, note FROM journey_versions "
                 "WHERE journey_id = ? ORDER BY version DESC",
                 [journey_id],
             )
-            .fetchall()
-        )
         if not rows:
             raise NotFound(f"There is no journey {journey_id!r} in {self.path}.")
         return [VersionInfo(*row) for row in rows]
@@ -296,8 +332,8 @@ class Store:
     def restore(self, journey_id: str, version: int, *, author: str = "") -> int:
         """Undo: save an earlier version again as the newest one (history is never rewritten)."""
         old = self.journey(journey_id, version=version)
-        with self._transaction() as cur:
-            return self._save(cur, old, author=author, note=f"restored version {version}")
+        with self._transaction() as unit:
+            return self._save(unit, old, author=author, note=f"restored version {version}")
 
     # Ratings --------------------------------------------------------------------------------
 
@@ -311,31 +347,24 @@ class Store:
     ) -> int:
         """Append validated ratings in one transaction; returns how many rows were stored.
 
-        A repeated `submission_key` (a double-click, a rerun) stores nothing the second time.
+        A repeated `submission_key` (a double-click, a rerun, two servers given the same
+        request) stores nothing the second time.
         """
         self.journey(journey_id)  # raises NotFound before anything is written
-        with self._transaction() as cur:
-            if submission_key is not None:
-                seen = cur.execute(
-                    "SELECT 1 FROM rating_batches WHERE submission_key = ?", [submission_key]
-                ).fetchone()
-                if seen:
-                    return 0
-            self._insert_ratings(
-                cur, journey_id, ratings, source=source, submission_key=submission_key
+        with self._transaction() as unit:
+            batch_id = self._insert_ratings(
+                unit, journey_id, ratings, source=source, submission_key=submission_key
             )
-            return len(ratings)
+            return 0 if batch_id is None else len(ratings)
 
     def ratings(self, journey_id: str) -> pd.DataFrame:
         """All ratings of a journey in the canonical columns (see journeymap.ratings)."""
         return self._ratings_where("journey_id = ?", [journey_id])
 
     def rating_count(self, journey_id: str) -> int:
-        return (
-            self._con.cursor()
-            .execute("SELECT count(*) FROM ratings WHERE journey_id = ?", [journey_id])
-            .fetchone()[0]
-        )
+        with self._reading() as unit:
+            row = unit.one("SELECT count(*) FROM ratings WHERE journey_id = ?", [journey_id])
+        return int(row[0]) if row else 0
 
     def rating_sources(self, journey_id: str) -> pd.DataFrame:
         """Where a journey's ratings came from (each file, each workshop), newest first."""
@@ -347,31 +376,27 @@ class Store:
             GROUP BY b.source
             ORDER BY last DESC
         """
-        return self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
+        with self._reading() as unit:
+            frame = unit.frame(query, [journey_id])
+        return frame.astype({"batches": "int64", "ratings": "int64"})
 
     def rating_revision(self, journey_id: str) -> tuple[int, int]:
         """Changes whenever the journey's ratings do (a cache key): row count and newest batch."""
-        count, newest = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            count, newest = unit.one(
                 "SELECT count(*), coalesce(max(batch_id), 0) FROM ratings WHERE journey_id = ?",
                 [journey_id],
             )
-            .fetchone()
-        )
         return int(count), int(newest)
 
     def segments(self, journey_id: str) -> list[str]:
         """The respondent segments present in a journey's ratings, sorted."""
-        rows = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            rows = unit.all(
                 "SELECT DISTINCT segment FROM ratings WHERE journey_id = ? AND segment <> '' "
                 "ORDER BY segment",
                 [journey_id],
             )
-            .fetchall()
-        )
         return [row[0] for row in rows]
 
     def respondent_count(self, journey_id: str, *, segments: Sequence[str] | None = None) -> int:
@@ -380,8 +405,9 @@ class Store:
         if segments:
             where += f" AND segment IN ({', '.join('?' for _ in segments)})"
             params += list(segments)
-        query = f"SELECT count(DISTINCT respondent) FROM ratings WHERE {where}"
-        return int(self._con.cursor().execute(query, params).fetchone()[0])
+        with self._reading() as unit:
+            row = unit.one(f"SELECT count(DISTINCT respondent) FROM ratings WHERE {where}", params)
+        return int(row[0]) if row else 0
 
     # Workshops ------------------------------------------------------------------------------
 
@@ -389,45 +415,39 @@ class Store:
         self, code: str, journey_id: str, *, title: str = "", segment: str = "", opened_by: str = ""
     ) -> Workshop:
         """Open a workshop on the journey's current version (later edits don't move it)."""
-        with self._transaction() as cur:
-            row = cur.execute(
+        with self._transaction() as unit:
+            row = unit.one(
                 "SELECT max(version) FROM journey_versions WHERE journey_id = ?", [journey_id]
-            ).fetchone()
+            )
             if row is None or row[0] is None:
                 raise NotFound(f"There is no journey {journey_id!r} in {self.path}.")
-            cur.execute(
+            unit.run(
                 "INSERT INTO workshops VALUES (?, ?, ?, ?, ?, now(), ?, NULL)",
                 [code, journey_id, row[0], title, segment, opened_by],
             )
         return self.workshop(code)
 
     def workshop(self, code: str) -> Workshop:
-        row = (
-            self._con.cursor()
-            .execute(f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
-            .fetchone()
-        )
+        with self._reading() as unit:
+            row = unit.one(f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
         if row is None:
             raise NotFound(f"There is no workshop with the code {code!r}.")
         return Workshop(*row)
 
     def workshops(self, journey_id: str) -> list[Workshop]:
         """The journey's workshops, newest first."""
-        rows = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            rows = unit.all(
                 f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE journey_id = ? "
                 "ORDER BY opened_at DESC, code",
                 [journey_id],
             )
-            .fetchall()
-        )
         return [Workshop(*row) for row in rows]
 
     def close_workshop(self, code: str) -> Workshop:
         """Close it: the join code stops working; its ratings stay."""
-        with self._transaction() as cur:
-            cur.execute(
+        with self._transaction() as unit:
+            unit.run(
                 "UPDATE workshops SET closed_at = now() WHERE code = ? AND closed_at IS NULL",
                 [code],
             )
@@ -447,28 +467,27 @@ class Store:
         One transaction: the participant's old rows go and the new ones arrive together. A
         repeated `submission_key` (a double-click, a rerun) stores nothing the second time.
         """
-        with self._transaction() as cur:
-            row = cur.execute(
-                "SELECT journey_id, closed_at FROM workshops WHERE code = ?", [code]
-            ).fetchone()
+        with self._transaction() as unit:
+            # Two servers replacing the same participant's rows at once would each delete only
+            # the rows they can see and both insert: one at a time per participant.
+            self._serialise(unit, f"workshop {code} participant {participant}")
+            row = unit.one("SELECT journey_id, closed_at FROM workshops WHERE code = ?", [code])
             if row is None:
                 raise NotFound(f"There is no workshop with the code {code!r}.")
             if row[1] is not None:
                 raise WorkshopClosed(f"Workshop {code} was closed by its facilitator.")
-            seen = cur.execute(
-                "SELECT 1 FROM rating_batches WHERE submission_key = ?", [submission_key]
-            ).fetchone()
-            if seen:
+            # Claim the key first: a repeat returns here before anything is deleted.
+            batch_id = self._insert_ratings(
+                unit, row[0], ratings, source=f"workshop {code}", submission_key=submission_key
+            )
+            if batch_id is None:
                 return 0
-            cur.execute(
+            unit.run(
                 "DELETE FROM ratings WHERE batch_id IN (SELECT batch_id FROM "
                 "workshop_submissions WHERE workshop = ? AND participant = ?)",
                 [code, participant],
             )
-            batch_id = self._insert_ratings(
-                cur, row[0], ratings, source=f"workshop {code}", submission_key=submission_key
-            )
-            cur.execute(
+            unit.run(
                 "INSERT INTO workshop_submissions VALUES (?, ?, ?, ?, now())",
                 [batch_id, code, participant, participant_name],
             )
@@ -482,9 +501,8 @@ class Store:
 
     def workshop_progress(self, code: str) -> WorkshopProgress:
         """Who has rated so far, for the facilitator's screen."""
-        rows = (
-            self._con.cursor()
-            .execute(
+        with self._reading() as unit:
+            rows = unit.all(
                 """
                 SELECT s.participant_name, count(r.batch_id)
                 FROM workshop_submissions s JOIN ratings r USING (batch_id)
@@ -494,10 +512,10 @@ class Store:
                 """,
                 [code],
             )
-            .fetchall()
-        )
         return WorkshopProgress(
-            participants=len(rows), ratings=sum(n for _, n in rows), names=[n for n, _ in rows]
+            participants=len(rows),
+            ratings=sum(int(n) for _, n in rows),
+            names=[name for name, _ in rows],
         )
 
     # Coaching -------------------------------------------------------------------------------
@@ -514,27 +532,32 @@ class Store:
     ) -> None:
         """Record the action agreed for a touchpoint; earlier ones stay in the history."""
         self.journey(journey_id)  # raises NotFound before anything is written
-        with self._transaction() as cur:
-            cur.execute(
+        with self._transaction() as unit:
+            unit.run(
                 "INSERT INTO coaching_actions VALUES (?, ?, now(), ?, ?, ?, ?)",
                 [journey_id, touchpoint, author, depth, action, owner],
             )
 
     def coaching_actions(self, journey_id: str, *, history: bool = False) -> pd.DataFrame:
         """The agreed action per touchpoint (newest), or every saved action with `history`."""
-        newest = (
-            ""
-            if history
-            else ("QUALIFY row_number() OVER (PARTITION BY touchpoint ORDER BY saved_at DESC) = 1")
-        )
-        query = (
-            "SELECT touchpoint, depth, action, owner, author, saved_at FROM coaching_actions "
-            f"WHERE journey_id = ? {newest} ORDER BY touchpoint, saved_at DESC"
-        )
-        return self._con.cursor().sql(query, params=[journey_id]).to_arrow_table().to_pandas()
+        columns = "touchpoint, depth, action, owner, author, saved_at"
+        newest = "" if history else "WHERE newest = 1"
+        query = f"""
+            SELECT {columns} FROM (
+                SELECT {columns},
+                       row_number() OVER (PARTITION BY touchpoint ORDER BY saved_at DESC) AS newest
+                FROM coaching_actions WHERE journey_id = ?
+            ) AS actions
+            {newest}
+            ORDER BY touchpoint, saved_at DESC
+        """
+        with self._reading() as unit:
+            return unit.frame(query, [journey_id])
 
     def is_empty(self) -> bool:
-        return self._con.cursor().execute("SELECT count(*) FROM journeys").fetchone()[0] == 0
+        with self._reading() as unit:
+            row = unit.one("SELECT count(*) FROM journeys")
+        return not row or row[0] == 0
 
     # Analytics ------------------------------------------------------------------------------
 
@@ -549,7 +572,9 @@ class Store:
         """The gap sums of a journey's ratings in one aggregate query (see journeymap.gap_sums).
 
         Same frame as `gap_sums.rating_sums` over the same ratings, so `gaps.gap_table` takes
-        either. Plain SQL with placeholders only, so a PostgreSQL backend can run it as it is.
+        either. The database aggregates on both backends: only a few hundred sums travel,
+        never the ratings (benchmarks/bench_concurrency.py measures it against reading the
+        rows out of PostgreSQL and summing them in numpy).
         """
         alpha = check_curvature(curvature)
         # α = 1 needs no POWER(); the expression text is fixed, values go in as parameters.
@@ -588,7 +613,8 @@ class Store:
             ORDER BY {keys}
         """
         params = magnitude_params * 2 + where_params
-        frame = self._con.cursor().sql(query, params=params).to_arrow_table().to_pandas()
+        with self._reading() as unit:
+            frame = unit.frame(query, params)
         if frame.empty:
             return empty_sums(by_segment=by_segment)
         frame["curvature"] = alpha
@@ -596,71 +622,60 @@ class Store:
             {**dict.fromkeys(SUM_COLUMNS, "float64"), **dict.fromkeys(COUNT_COLUMNS, "int64")}
         )[sums_columns(by_segment=by_segment)]
 
-    # Internals ------------------------------------------------------------------------------
+    # Shared internals -----------------------------------------------------------------------
 
     def _ratings_where(self, condition: str, params: list[object]) -> pd.DataFrame:
         columns = ", ".join(RATING_COLUMNS)
         query = f"SELECT {columns} FROM ratings WHERE {condition} ORDER BY batch_id"
-        frame = self._con.cursor().sql(query, params=params).to_arrow_table().to_pandas()
+        with self._reading() as unit:
+            frame = unit.frame(query, params)
         if frame.empty:
             return empty_ratings()
-        frame["recorded_at"] = frame["recorded_at"].astype("datetime64[us, UTC]")
-        return frame
+        return frame.astype(_RATING_DTYPES)
 
     def _migrate(self) -> None:
-        """Bring the file's schema up to SCHEMA_VERSION, one migration per transaction."""
-        with self._transaction() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
-            row = cur.execute("SELECT max(version) FROM schema_info").fetchone()
-        current = row[0] or 0
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer journeymap (schema {current}); "
-                f"this one knows schema {SCHEMA_VERSION}. Upgrade journeymap to open it."
-            )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            with self._transaction() as cur:
-                cur.execute(script)
-                cur.execute("DELETE FROM schema_info")
-                cur.execute("INSERT INTO schema_info VALUES (?)", [version])
+        """Bring the schema up to SCHEMA_VERSION in one transaction: all of it, or none.
 
-    @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One all-or-nothing unit of work on a cursor of its own.
-
-        Writes are serialised inside the process: DuckDB allows one process per file, so
-        this lock is all it takes for two sessions saving at once not to race for a version.
+        Two servers starting at once: the second waits for the first and finds nothing to do.
         """
-        with self._write_lock, self._con.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
+        with self._transaction() as unit:
+            self._serialise(unit, "schema")
+            unit.run("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)")
+            row = unit.one("SELECT max(version) FROM schema_info")
+            current = (row[0] if row else None) or 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer journeymap (schema {current}); "
+                    f"this one knows schema {SCHEMA_VERSION}. Upgrade journeymap to open it."
+                )
+            if current == SCHEMA_VERSION:
+                return
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                unit.run(self._migration(version))
+            unit.run("DELETE FROM schema_info")
+            unit.run("INSERT INTO schema_info VALUES (?)", [SCHEMA_VERSION])
 
-    def _save(
-        self, cur: duckdb.DuckDBPyConnection, journey: Journey, *, author: str, note: str
-    ) -> int:
+    def _save(self, unit: Unit, journey: Journey, *, author: str, note: str) -> int:
+        # Two servers saving the same journey at once must not both take version n + 1.
+        self._serialise(unit, f"journey {journey.id}")
         document = dump_journey(journey)
-        latest = cur.execute(
+        latest = unit.one(
             "SELECT version, document FROM journey_versions WHERE journey_id = ? "
             "ORDER BY version DESC LIMIT 1",
             [journey.id],
-        ).fetchone()
+        )
         if latest is not None and latest[1] == document:
             return latest[0]
         version = 1 if latest is None else latest[0] + 1
         if latest is None:
-            cur.execute("INSERT INTO journeys VALUES (?, now())", [journey.id])
-        cur.execute(
+            unit.run("INSERT INTO journeys VALUES (?, now())", [journey.id])
+        unit.run(
             "INSERT INTO journey_versions VALUES (?, ?, ?, now(), ?, ?, ?)",
             [journey.id, version, journey.name, author, note, document],
         )
         stage_position = {stage: i for i, stage in enumerate(journey.stages)}
         if journey.touchpoints:
-            cur.executemany(
+            unit.many(
                 "INSERT INTO touchpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [journey.id, version, i, tp.id, tp.name, tp.stage, stage_position[tp.stage],
@@ -670,12 +685,12 @@ class Store:
                 ],
             )  # fmt: skip
         if journey.transitions:
-            cur.executemany(
+            unit.many(
                 "INSERT INTO transitions VALUES (?, ?, ?, ?, ?)",
                 [[journey.id, version, t.source, t.target, t.share] for t in journey.transitions],
             )
         if journey.promises:
-            cur.executemany(
+            unit.many(
                 "INSERT INTO promises VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [journey.id, version, i, p.touchpoint, p.lever.value, p.promised, p.unit,
@@ -687,30 +702,134 @@ class Store:
 
     def _insert_ratings(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        unit: Unit,
         journey_id: str,
         ratings: pd.DataFrame,
         *,
         source: str,
         submission_key: str | None,
-    ) -> int:
-        batch_id = cur.execute("SELECT nextval('rating_batch_ids')").fetchone()[0]
-        cur.execute(
-            "INSERT INTO rating_batches VALUES (?, ?, ?, now(), ?, ?)",
-            [batch_id, journey_id, source, len(ratings), submission_key],
+    ) -> int | None:
+        """A new batch with its ratings; None (and nothing written) if the key was used before.
+
+        The unique key decides, not a look-up first: when two servers insert the same key at
+        once, the database makes the second wait for the first and then skip.
+        """
+        row = unit.one(
+            "INSERT INTO rating_batches VALUES (nextval('rating_batch_ids'), ?, ?, now(), ?, ?) "
+            "ON CONFLICT (submission_key) DO NOTHING RETURNING id",
+            [journey_id, source, len(ratings), submission_key],
         )
+        if row is None:
+            return None
+        self._load_ratings(unit, row[0], journey_id, ratings[list(RATING_COLUMNS)])
+        return int(row[0])
+
+    # Backend hooks --------------------------------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[Unit]:
+        """One all-or-nothing unit of work: committed at the end, rolled back on any error."""
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[Unit]:
+        """A connection for reads; each statement sees committed data."""
+
+    @abstractmethod
+    def _load_ratings(
+        self, unit: Unit, batch_id: int, journey_id: str, ratings: pd.DataFrame
+    ) -> None:
+        """Bulk-insert ratings (the canonical columns, in order) under one batch."""
+
+    @abstractmethod
+    def _serialise(self, unit: Unit, topic: str) -> None:
+        """Make other writers of `topic` wait until this transaction ends."""
+
+    def _migration(self, version: int) -> str:
+        """The script that brings the schema from `version - 1` to `version`."""
+        return MIGRATIONS[version - 1]
+
+
+class DuckDBStore(Store):
+    """The embedded store: one DuckDB file, opened by one process at a time."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            raise _locked_error(self.path, exc) from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} cannot be opened as a journeymap database: {exc}"
+            ) from exc
+        self._write_lock = threading.Lock()
+        self._migrate()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Unit]:
+        """One all-or-nothing unit of work on a cursor of its own.
+
+        Writes are serialised inside the process: DuckDB allows one process per file, so
+        this lock is all it takes for two sessions saving at once not to race for a version.
+        """
+        with self._write_lock, self._con.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield _DuckDBUnit(cur)
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self) -> Iterator[Unit]:
+        with self._con.cursor() as cur:
+            yield _DuckDBUnit(cur)
+
+    def _load_ratings(
+        self, unit: Unit, batch_id: int, journey_id: str, ratings: pd.DataFrame
+    ) -> None:
+        assert isinstance(unit, _DuckDBUnit)
         columns = ", ".join(RATING_COLUMNS)
         # Registered on this transaction's own cursor, so it disappears when the cursor closes.
-        cur.register("incoming_ratings", ratings[list(RATING_COLUMNS)])
-        cur.execute(
+        unit.cursor.register("incoming_ratings", ratings)
+        unit.run(
             f"INSERT INTO ratings (batch_id, journey_id, {columns}) "
             f"SELECT ?, ?, {columns} FROM incoming_ratings",
             [batch_id, journey_id],
         )
-        return batch_id
+
+    def _serialise(self, unit: Unit, topic: str) -> None:
+        """Nothing to do: the process's write lock already makes every writer wait its turn."""
+
+
+class _DuckDBUnit:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self.cursor = cursor
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        return self.cursor.execute(sql, list(params)).fetchone()
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self.cursor.execute(sql, list(params)).fetchall()
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.cursor.execute(sql, list(params))
+
+    def many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self.cursor.executemany(sql, [list(row) for row in rows])
+
+    def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        return self.cursor.sql(sql, params=list(params)).to_arrow_table().to_pandas()
 
 
 _WORKSHOP_COLUMNS = "code, journey_id, version, title, segment, opened_at, opened_by, closed_at"
+_RATING_DTYPES = {column: str(dtype) for column, dtype in empty_ratings().dtypes.items()}
 
 
 def _locked_error(path: str, exc: duckdb.IOException) -> StoreError:

@@ -1,7 +1,11 @@
-"""Shared fixtures: the sample journeys, a fresh DuckDB store per test, and the app under AppTest."""
+"""Shared fixtures: sample journeys, a fresh store per test on each backend, the app (AppTest)."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -32,10 +36,46 @@ def retail() -> Journey:
     return load_journey(SAMPLES / "retail_store.json")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with open_store(tmp_path / "journeys.duckdb") as opened:
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty store on each backend: a DuckDB file, and a PostgreSQL schema."""
+    if request.param == "duckdb":
+        with open_store(tmp_path / "journeys.duckdb") as opened:
+            yield opened
+        return
+    with postgres_schema() as url, open_store(url) as opened:
         yield opened
+
+
+POSTGRES_URL_VARIABLE = "JOURNEYMAP_TEST_POSTGRES_URL"
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of the test server whose tables land in a new, empty schema, dropped afterwards.
+
+    Without a server the test is skipped with the reason (on CI it fails: CI has one).
+    """
+    server = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not server:
+        reason = (
+            f"no PostgreSQL server: {POSTGRES_URL_VARIABLE} is unset "
+            "(run the tests under scripts/with-postgres, as `make test` does)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        separator = "&" if "?" in server else "?"
+        yield f"{server}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def open_app(start: str | None = None, *, timeout: float = 30) -> AppTest:
