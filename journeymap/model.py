@@ -7,12 +7,29 @@ from collections import defaultdict
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from journeymap.errors import Problem
 
 #: Shares are floats typed by people; 1/3 + 1/3 + 1/3 must still count as 1.
 SHARE_TOLERANCE = 1e-6
+
+
+def _not_a_bool(value: object) -> object:
+    # pydantic would read `"importance": true` as 1.0; a true/false is a mistake, not a weight.
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_a_bool)]
 
 
 class Lane(StrEnum):
@@ -62,8 +79,8 @@ class _Strict(BaseModel):
 class Scale(_Strict):
     """The rating scale every expected/experienced value of a journey lies on."""
 
-    min: float = 1.0
-    max: float = 7.0
+    min: Number = 1.0
+    max: Number = 7.0
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
@@ -91,7 +108,7 @@ class Touchpoint(_Strict):
     channel: Text = ""
     role: Text = Field("", description="Front-line role that owns the touchpoint, e.g. 'courier'.")
     dimension: Dimension | None = None
-    importance: float = Field(1.0, gt=0, description="Relative weight; used when ratings omit it.")
+    importance: Number = Field(1.0, gt=0, description="Relative weight; used when ratings omit it.")
     description: Annotated[str, Field(max_length=2000)] = ""
 
     @field_validator("dimension", mode="before")
@@ -105,15 +122,15 @@ class Transition(_Strict):
 
     source: str = Field(alias="from")
     target: str = Field(alias="to")
-    share: float = Field(1.0, ge=0, le=1)
+    share: Number = Field(1.0, ge=0, le=1)
 
 
 class LogNormal(_Strict):
     """Delivered level with a long right tail (delivery times, final bills)."""
 
     dist: Literal["lognormal"] = "lognormal"
-    median: float = Field(gt=0)
-    p90: float = Field(gt=0)
+    median: Number = Field(gt=0)
+    p90: Number = Field(gt=0)
 
     @model_validator(mode="after")
     def _tail_above_median(self) -> LogNormal:
@@ -124,17 +141,17 @@ class LogNormal(_Strict):
 
 class Normal(_Strict):
     dist: Literal["normal"] = "normal"
-    mean: float
-    sd: float = Field(gt=0)
+    mean: Number
+    sd: Number = Field(gt=0)
 
 
 class Triangular(_Strict):
     """Three-point estimate (best case, most likely, worst case)."""
 
     dist: Literal["triangular"] = "triangular"
-    min: float
-    mode: float
-    max: float
+    min: Number
+    mode: Number
+    max: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -147,15 +164,15 @@ class Empirical(_Strict):
     """Observed delivered values, resampled as they are."""
 
     dist: Literal["empirical"] = "empirical"
-    values: list[float] = Field(min_length=1)
+    values: list[Number] = Field(min_length=1)
 
 
 class Discrete(_Strict):
     """Service levels with their probabilities (e.g. economy 0.7, comfort 0.3)."""
 
     dist: Literal["discrete"] = "discrete"
-    levels: list[float] = Field(min_length=1)
-    probabilities: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
+    levels: list[Number] = Field(min_length=1)
+    probabilities: list[Annotated[Number, Field(ge=0)]] = Field(min_length=1)
     names: list[str] = Field(default_factory=list, description="Optional label per level.")
 
     @model_validator(mode="after")
@@ -180,7 +197,7 @@ class Promise(_Strict):
 
     touchpoint: str
     lever: Lever
-    promised: float
+    promised: Number
     unit: Text = ""
     delivered: Delivered
     label: Text = ""
@@ -204,7 +221,7 @@ class Journey(_Strict):
     stages: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=1)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     transitions: list[Transition] = Field(default_factory=list)
-    entries: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+    entries: dict[str, Annotated[Number, Field(ge=0, le=1)]] | None = Field(
         None, description="Where customers arrive, as shares summing to 1."
     )
     promises: list[Promise] = Field(default_factory=list)

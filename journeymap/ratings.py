@@ -5,7 +5,10 @@ Row numbers in messages count like a spreadsheet: the header is row 1, the first
 
 from __future__ import annotations
 
+import csv
 import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -24,6 +27,8 @@ RATING_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 #: A survey export of a million ratings is ~40 MB; far beyond that is a wrong file.
 MAX_RATINGS_BYTES = 100_000_000
 _DELIMITERS = (",", ";", "\t")
+_HEADER_CHARS = 1 << 16  # a header row is far shorter; no need to copy a 100 MB text
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))+")
 _PROBLEMS_DESCRIBED_PER_CHECK = 100
 
 
@@ -53,6 +58,11 @@ def read_ratings(
     text = _decode(data, name)
     if not text.strip():
         raise RatingsError.single(name, "", "is empty")
+    # Blank lines before the header are dropped here; blank rows further down are read as rows
+    # (and dropped below) so that row numbers stay the ones a spreadsheet shows.
+    leading = _BLANK_LINES.match(text)
+    blank_before = len(leading.group().splitlines()) if leading else 0
+    text = text[leading.end() :] if leading else text
     delimiter = _sniff_delimiter(text)
     try:
         raw = pd.read_csv(
@@ -61,22 +71,45 @@ def read_ratings(
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
+            skip_blank_lines=False,
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise RatingsError.single(name, "", f"is not a readable CSV ({exc})") from exc
+        raise RatingsError.single(name, *_parser_problem(exc, blank_before)) from exc
+    # pandas renames a repeated column ("expected.1"); the header as written lets that be caught.
+    start = io.StringIO(text[:_HEADER_CHARS], newline="")
+    header = next(csv.reader(start, delimiter=delimiter, skipinitialspace=True))
+    if len(header) == len(raw.columns):
+        raw.columns = header
     if delimiter == ";":
         # Spreadsheets that separate with semicolons write decimal commas: 4,5 means 4.5.
         for column in raw.columns:
             if _normalise_header(column) in (*SCALE_COLUMNS, "importance"):
                 raw[column] = raw[column].str.replace(",", ".", regex=False)
-    return ratings_from_frame(raw, journey, source=name)
+    rows = np.arange(len(raw)) + 2 + blank_before
+    # A blank row has an empty first cell; only those few are checked whole (2 M rows stay fast).
+    maybe_blank = np.flatnonzero((raw.iloc[:, 0].fillna("") == "").to_numpy())
+    blank = maybe_blank[(raw.iloc[maybe_blank].fillna("") == "").all(axis=1).to_numpy()]
+    if len(blank):
+        keep = np.ones(len(raw), dtype=bool)
+        keep[blank] = False
+        raw, rows = raw[keep], rows[keep]
+    return ratings_from_frame(raw, journey, source=name, row_numbers=rows)
 
 
-def ratings_from_frame(raw: pd.DataFrame, journey: Journey, *, source: str) -> ParsedRatings:
-    """Validate ratings given as a table (a parsed CSV, or rows typed into a form)."""
+def ratings_from_frame(
+    raw: pd.DataFrame,
+    journey: Journey,
+    *,
+    source: str,
+    row_numbers: Sequence[int] | None = None,
+) -> ParsedRatings:
+    """Validate ratings given as a table (a parsed CSV, or rows typed into a form).
+
+    `row_numbers` are the rows' numbers in messages; by default 2, 3, … (after a header row).
+    """
     raw = raw.rename(columns=_normalise_header)
     warnings: list[str] = []
-    unknown = [c for c in raw.columns if c not in RATING_COLUMNS]
+    unknown = [c or "(no name)" for c in raw.columns if c not in RATING_COLUMNS]
     if unknown:
         warnings.append(
             f"{source}: ignored columns not in the ratings format: {', '.join(unknown)}"
@@ -88,7 +121,7 @@ def ratings_from_frame(raw: pd.DataFrame, journey: Journey, *, source: str) -> P
             "row 1",
             f"missing column(s) {', '.join(missing)}; the header needs {', '.join(REQUIRED_COLUMNS)}",
         )
-    duplicated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    duplicated = sorted({c for c in raw.columns if c and list(raw.columns).count(c) > 1})
     if duplicated:
         raise RatingsError.single(
             source, "row 1", f"column(s) {', '.join(duplicated)} appear twice"
@@ -97,7 +130,7 @@ def ratings_from_frame(raw: pd.DataFrame, journey: Journey, *, source: str) -> P
         raise RatingsError.single(source, "", "has a header but no rating rows")
 
     raw = raw.reset_index(drop=True)
-    rows = pd.Series(np.arange(len(raw)) + 2)
+    rows = pd.Series(np.arange(len(raw)) + 2 if row_numbers is None else np.asarray(row_numbers))
     problems: list[tuple[int, Problem]] = []
     total = 0
 
@@ -212,7 +245,26 @@ def _too_big(size: int, max_bytes: int) -> str:
     return f"is {size / 1e6:,.0f} MB; ratings files are at most {max_bytes / 1e6:,.0f} MB"
 
 
+def _parser_problem(exc: Exception, blank_before: int) -> tuple[str, str]:
+    """pandas' tokenizer error as `row N` and a sentence; its line and row counts differ."""
+    text = str(exc).strip()
+    if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text):
+        expected, line, saw = map(int, match.groups())
+        row = f"row {line + blank_before}"
+        return row, f"has {saw} cells but the header has {expected}; check the separators"
+    if match := re.search(r"EOF inside string starting at row (\d+)", text):
+        row = f"row {int(match.group(1)) + 1 + blank_before}"
+        return row, 'opens a quote (") that is never closed'
+    return "", f"is not a readable CSV ({text})"
+
+
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab separated.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise RatingsError.single(name, "", "is not valid UTF-16 text") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -215,7 +215,7 @@ def test_not_json_names_line_and_column():
 
 def test_nan_is_not_accepted_as_a_number():
     text = json.dumps(MINIMAL).replace('"importance": 4.0', '"importance": NaN')
-    assert problems_of(text) == ["NaN is not a number JSON allows"]
+    assert problems_of(text) == ["touchpoints[0].importance: NaN is not a number JSON allows"]
 
 
 def test_empty_file_is_rejected(tmp_path):
