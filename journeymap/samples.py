@@ -34,8 +34,9 @@ def load_samples(store: Store) -> list[str]:
         journey = load_journey(journey_path)
         ratings = read_ratings(ratings_path, journey).frame if ratings_path else None
         store.import_journey(
-            journey, ratings, source=ratings_path.name if ratings_path else "", note="sample"
-        )
+            journey, ratings, source=ratings_path.name if ratings_path else "", note="sample",
+            submission_key=f"sample {ratings_path.name}" if ratings_path else None,
+        )  # fmt: skip
         loaded.append(journey.id)
     return loaded
 

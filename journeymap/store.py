@@ -275,12 +275,19 @@ class Store(ABC):
         source: str = "",
         author: str = "",
         note: str = "imported",
+        submission_key: str | None = None,
     ) -> int:
-        """Save a journey and its ratings together: all of it is stored, or none."""
+        """Save a journey and its ratings together: all of it is stored, or none.
+
+        With a `submission_key` used before, the ratings are not stored again (two servers
+        loading the samples into a new shared database at the same moment).
+        """
         with self._transaction() as unit:
             version = self._save(unit, journey, author=author, note=note)
             if ratings is not None and len(ratings):
-                self._insert_ratings(unit, journey.id, ratings, source=source, submission_key=None)
+                self._insert_ratings(
+                    unit, journey.id, ratings, source=source, submission_key=submission_key
+                )
             return version
 
     def journey(self, journey_id: str, *, version: int | None = None) -> Journey:

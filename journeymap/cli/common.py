@@ -30,8 +30,9 @@ def add_command(
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        metavar="PATH",
-        help=f"DuckDB file (default: $JOURNEYMAP_DB or {default_database_path()})",
+        metavar="PATH|URL",
+        help="DuckDB file or postgresql:// URL (default: $JOURNEYMAP_DATABASE_URL, else "
+        f"$JOURNEYMAP_DB or {default_database_path()})",
     )
 
 

@@ -20,7 +20,7 @@ from journeymap.cli.common import (
 from journeymap.errors import InvalidInput
 from journeymap.journey_file import journey_schema, load_journey
 from journeymap.ratings import read_ratings
-from journeymap.store import open_store
+from journeymap.store import DATABASE_URL_VARIABLE, is_postgres_url, open_store
 
 # validate -----------------------------------------------------------------------------------
 
@@ -149,8 +149,11 @@ def _add_app(commands: Commands) -> None:
 
 def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
-    if args.db:
+    if args.db and is_postgres_url(args.db):
+        env[DATABASE_URL_VARIABLE] = args.db
+    elif args.db:
         env["JOURNEYMAP_DB"] = str(Path(args.db).resolve())
+        env.pop(DATABASE_URL_VARIABLE, None)
     entry = Path(__file__).parent.parent / "ui" / "entry.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
     command += ["--server.port", str(args.port), "--browser.gatherUsageStats", "false"]

@@ -6,17 +6,18 @@ import streamlit as st
 
 from journeymap.analysis import Analysis, Filters, analyse
 from journeymap.samples import ensure_samples
-from journeymap.store import Store, default_database_path, open_store
+from journeymap.store import Store, default_location, open_store
 
 
 def get_store() -> Store:
-    """The store this server uses (JOURNEYMAP_DB or the per-user default file)."""
-    return _open_store(str(default_database_path()))
+    """This server's store: $JOURNEYMAP_DATABASE_URL, else $JOURNEYMAP_DB or the default file."""
+    return _open_store(default_location())
 
 
 @st.cache_resource(show_spinner="Opening the journey store…")
 def _open_store(location: str) -> Store:
-    # One store per server process and location: DuckDB allows one process per file.
+    # One store per server process and location: DuckDB allows one process per file, and a
+    # PostgreSQL store's connection pool serves every session of this server.
     store = open_store(location)
     ensure_samples(store)
     return store
