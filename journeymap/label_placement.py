@@ -1,7 +1,8 @@
 """Where a point's label goes so that labels cover neither each other nor the points.
 
 A greedy choice among right, left, above and below, like a person labelling a scatter plot by
-hand: the most crowded points choose first. Geometry is in inches on the slide.
+hand: the most crowded points choose first, then each label moves while moving helps. Geometry
+is in inches on the slide.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 POSITIONS = ("right", "left", "above", "below")
+MAX_PASSES = 5
 
 
 @dataclass(frozen=True)
@@ -54,29 +56,50 @@ def place_labels(
     marker: float = 0.17,
     offset: float = 0.12,
     fixed: Sequence[Rect] = (),
-) -> list[str]:
-    """One of POSITIONS per point, chosen to minimise overlap with markers, earlier labels,
-    `fixed` boxes (captions) and the area outside `bounds`."""
+    max_overlap: float = 0.01,
+) -> list[str | None]:
+    """One of POSITIONS per point, chosen to minimise overlap with other labels, markers,
+    `fixed` boxes (captions) and the area outside `bounds`; None for a label that would still
+    cover more than `max_overlap` square inches (a cartographer leaves such a label out)."""
     if len(points) != len(sizes):
         raise ValueError("need one label size per point")
     markers = [Rect(x - marker / 2, y - marker / 2, marker, marker) for x, y in points]
-    taken: list[Rect] = list(fixed)
-    chosen: list[str] = [POSITIONS[0]] * len(points)
+
+    def cost(i: int, position: str, labels: dict[int, Rect]) -> float:
+        rect = label_rect(points[i], sizes[i], position, offset=offset)
+        return (
+            sum(rect.overlap(other) for j, other in labels.items() if j != i)
+            + sum(rect.overlap(box) for box in fixed)
+            + sum(rect.overlap(m) for j, m in enumerate(markers) if j != i)
+            + 2 * rect.outside(bounds)
+            + POSITIONS.index(position) * 1e-4  # ties: prefer right, left, above, below
+        )
+
+    def best(i: int, labels: dict[int, Rect]) -> str:
+        return min(POSITIONS, key=lambda position: cost(i, position, labels))
+
+    chosen: dict[int, str] = {}
+    labels: dict[int, Rect] = {}
     for i in _most_crowded_first(points):
-        best, best_cost = POSITIONS[0], float("inf")
-        for rank, position in enumerate(POSITIONS):
-            rect = label_rect(points[i], sizes[i], position, offset=offset)
-            cost = (
-                sum(rect.overlap(other) for other in taken)
-                + sum(rect.overlap(m) for j, m in enumerate(markers) if j != i)
-                + 2 * rect.outside(bounds)
-                + rank * 1e-4  # ties: prefer the reading order right, left, above, below
-            )
-            if cost < best_cost:
-                best, best_cost = position, cost
-        chosen[i] = best
-        taken.append(label_rect(points[i], sizes[i], best, offset=offset))
-    return chosen
+        chosen[i] = best(i, labels)
+        labels[i] = label_rect(points[i], sizes[i], chosen[i], offset=offset)
+    # Greedy choices can block a later label; let each label move while that helps.
+    for _ in range(MAX_PASSES):
+        moved = False
+        for i in range(len(points)):
+            better = best(i, labels)
+            if cost(i, better, labels) < cost(i, chosen[i], labels) - 1e-9:
+                chosen[i], moved = better, True
+                labels[i] = label_rect(points[i], sizes[i], better, offset=offset)
+        if not moved:
+            break
+    # Leave out the worst clashes one at a time, so the labels they crowded can stay.
+    while labels:
+        worst = max(labels, key=lambda i: cost(i, chosen[i], labels))
+        if cost(worst, chosen[worst], labels) <= max_overlap:
+            break
+        del labels[worst]
+    return [chosen[i] if i in labels else None for i in range(len(points))]
 
 
 def _most_crowded_first(points: Sequence[tuple[float, float]], radius: float = 1.0) -> list[int]:

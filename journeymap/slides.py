@@ -63,8 +63,13 @@ BAR_LABEL_WIDTH, BAR_VALUE_WIDTH = 3.4, 0.95
 MAX_BARS = 16
 TOP_SHORTFALLS = 5
 MAX_ROLE_ROWS = 8
+#: Role slides: the team prompt at the bottom, and gap bars between it and the table if they fit.
+ROLE_PROMPT_HEIGHT = 0.7
+MIN_ROLE_CHART_HEIGHT = 1.5
+ROLE_BAR_HEIGHT = 0.42
 QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
 QUADRANT_COLOURS = dict(zip(QUADRANTS, (SHORTFALL, EXCEED, MUTED, MUTED), strict=True))
+QUADRANT_LABEL_WIDTH = 1.9
 LABEL_POSITIONS = {
     "right": XL_LABEL_POSITION.RIGHT,
     "left": XL_LABEL_POSITION.LEFT,
@@ -335,9 +340,9 @@ def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
                    "", _gap_definition(report), DEFINITIONS["ci"]])  # fmt: skip
 
 
-def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame) -> None:
+def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame, box: Box = BODY_BOX) -> None:
+    """Horizontal gap bars in the given order (first on top), 95 % whiskers, values at right."""
     data = nc.TextCategoryChartData(number_format="0.00")
-    box = BODY_BOX
     # Fixed plot area: names to its left, the values in a column to its right, row by row.
     plot = Box(box.left + BAR_LABEL_WIDTH, box.top + 0.1,
                box.width - BAR_LABEL_WIDTH - BAR_VALUE_WIDTH, box.height - 0.85)  # fmt: skip
@@ -370,6 +375,7 @@ def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame) -> None:
     values = chart.value_axis
     low, high = _gap_axis_range(shown)
     values.minimum_scale, values.maximum_scale = low, high
+    values.major_unit = 0.5 if high - low <= 5 else 1.0  # ticks on round values
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = nc.rgb("#D9DDE3")
     values.tick_labels.number_format = '+0.0;"−"0.0;0'
@@ -394,8 +400,7 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         else "No ratings yet: nothing to place.",
     )
     chart_box = Box(BODY_BOX.left, BODY_BOX.top, 8.4, BODY_BOX.height)
-    if len(table):
-        _quadrant_chart(slide, report, table, chart_box)
+    unlabelled = _quadrant_chart(slide, report, table, chart_box) if len(table) else []
     panel = Box(chart_box.left + chart_box.width + 0.2, BODY_BOX.top,
                 BODY_BOX.width - chart_box.width - 0.2, BODY_BOX.height)  # fmt: skip
     paragraphs: list[Paragraph] = []
@@ -412,11 +417,15 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         f"importance {_num(row.importance)}, quadrant {row.quadrant}"
         for row in table.itertuples()
     ]
-    _notes(slide, [DEFINITIONS["ipa"], *lines,
+    crowded = (
+        [f"Unlabelled where labels would overlap: {', '.join(unlabelled)}."] if unlabelled else []
+    )
+    _notes(slide, [DEFINITIONS["ipa"], *lines, *crowded,
                    "Red: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
 
 
-def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box: Box) -> None:
+def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box: Box) -> list[str]:
+    """The scatter with cross-hairs and captions; returns the names left unlabelled."""
     plot = Box(chart_box.left + 0.95, chart_box.top + 0.5, chart_box.width - 1.25,
                chart_box.height - 1.35)  # fmt: skip
     data = nc.TextXyChartData(number_format="0.00")
@@ -462,7 +471,7 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
         )
 
     labelled = [
-        (series, i, row, _label(report.name_of(row.touchpoint), 1.15, lines=1))
+        (series, i, row, _label(report.name_of(row.touchpoint), QUADRANT_LABEL_WIDTH, lines=1))
         for series, (group, _) in zip(plot_series, groups, strict=False)
         for i, row in enumerate(group.itertuples())
     ]
@@ -472,16 +481,16 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
          for *_, text in labelled],
         bounds=Rect(*plot), fixed=captions,
     )  # fmt: skip
-    for (series, i, _, text), position in zip(labelled, positions, strict=True):
-        point_label = series.points[i].data_label
-        point_label.has_text_frame = True
-        point_label.text_frame.text = text
-        point_label.position = LABEL_POSITIONS[position]
-        point_label.font.size = Pt(LABEL_PT)
-        point_label.font.color.rgb = nc.rgb(INK)
+    unlabelled = []
+    for (series, i, row, text), position in zip(labelled, positions, strict=True):
+        if position is None:  # left out where it would cover another; the panel names all
+            unlabelled.append(report.name_of(row.touchpoint))
+        else:
+            _point_label(series, i, text, INK, LABEL_POSITIONS[position], bold=False)
     for series, (_, colour) in zip(plot_series, groups, strict=False):
         nc.style_line(series, colour, marker_pt=12)
         nc.hide_line(series)
+    return unlabelled
 
 
 def _quadrant_captions(slide: Slide, plot: Box) -> list[Rect]:
@@ -660,15 +669,19 @@ def _axes_at_the_edges(chart: Any) -> None:
     chart.value_axis.crosses = XL_AXIS_CROSSES.MINIMUM
 
 
-def _point_label(series: Any, index: int, text: str, colour: str, position: Any) -> None:
-    """A data label with its own text; the run carries the font (renderers ignore the label's)."""
+def _point_label(
+    series: Any, index: int, text: str, colour: str, position: Any, *, bold: bool = True
+) -> None:
+    """A data label with its own text on one line; the run carries the font (renderers ignore
+    the label's own)."""
     label = series.points[index].data_label
     label.has_text_frame = True
     label.position = position
+    label.text_frame.word_wrap = False  # LibreOffice otherwise wraps labels at about 1.2 in
     paragraph = label.text_frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text
-    run.font.size, run.font.bold = Pt(LABEL_PT), True
+    run.font.size, run.font.bold = Pt(LABEL_PT), bold
     run.font.color.rgb = nc.rgb(colour)
 
 
@@ -728,7 +741,7 @@ def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: l
     _message(slide, message)
     header = ["Touchpoint", "Stage", "Expected", "Experienced", "Gap", "Falls short for",
               "Quadrant"]  # fmt: skip
-    widths = [3.3, 1.6, 1.25, 1.45, 1.05, 1.4, 2.25]
+    widths = [3.0, 1.4, 1.2, 1.45, 1.0, 1.35, 2.9]
     shown = table.head(MAX_ROLE_ROWS)
     rows = [
         [report.name_of(row.touchpoint), row.stage, _num(row.expected_mean),
@@ -739,16 +752,23 @@ def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: l
     colours = [SHORTFALL if g < 0 else EXCEED if g >= 0 else INK for g in shown["gap_mean"]]
     height = _table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
                     widths, colours={4: colours}, numeric={2, 3, 4, 5})  # fmt: skip
-    prompt_top = BODY_BOX.top + height + 0.25
+    bottom = BODY_BOX.top + BODY_BOX.height
+    prompt_box = Box(BODY_BOX.left, bottom - ROLE_PROMPT_HEIGHT, BODY_BOX.width, ROLE_PROMPT_HEIGHT)
+    rated = worst_first(shown)
+    room = prompt_box.top - (BODY_BOX.top + height + 0.2)
+    if len(rated) and room >= MIN_ROLE_CHART_HEIGHT:
+        # The same bars as the gap slide, for this role's touchpoints only.
+        chart_height = min(room, 1.05 + ROLE_BAR_HEIGHT * len(rated))
+        _gap_bars_chart(slide, report, rated,
+                        Box(BODY_BOX.left, BODY_BOX.top + height + 0.2, BODY_BOX.width,
+                            chart_height))  # fmt: skip
     prompt = (
         "Discuss with the team: knowing (is the standard kept every time?), doing (do we adapt "
         "to this customer without being asked?), being (are we genuinely present?)."
     )
     if len(table) > MAX_ROLE_ROWS:
         prompt = f"{len(table) - MAX_ROLE_ROWS} more touchpoints are in the notes. " + prompt
-    _text(slide, Box(BODY_BOX.left, prompt_top, BODY_BOX.width,
-                     BODY_BOX.top + BODY_BOX.height - prompt_top),
-          prompt, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)  # fmt: skip
+    _text(slide, prompt_box, prompt, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)
     lines = [
         f"{report.name_of(row.touchpoint)} ({row.stage}): expected {_num(row.expected_mean)}, "
         f"experienced {_num(row.experienced_mean)}, gap {_signed(row.gap_mean)}, falls short for "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 #: Advance widths of DejaVu Sans (regular, bold) for the printable ASCII characters 32–126,
 #: in thousandths of an em (measured with Pillow from DejaVuSans.ttf / DejaVuSans-Bold.ttf).

@@ -92,7 +92,12 @@ def outside_the_slide(prs: PresentationType) -> list[str]:
     for number, slide in enumerate(prs.slides, start=1):
         for shape in slide.shapes:
             right, bottom = shape.left + shape.width, shape.top + shape.height
-            if shape.left < 0 or shape.top < 0 or right > prs.slide_width or bottom > prs.slide_height:
+            if (
+                shape.left < 0
+                or shape.top < 0
+                or right > prs.slide_width
+                or bottom > prs.slide_height
+            ):
                 problems.append(f"slide {number} {shape.name}")
     return problems
 
@@ -139,7 +144,9 @@ def workbook_sheet(chart: Any) -> tuple[str, str]:
     with zipfile.ZipFile(io.BytesIO(blob)) as xlsx:
         sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
         names = xlsx.namelist()
-        strings = xlsx.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
+        strings = (
+            xlsx.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
+        )
     return sheet, strings
 
 

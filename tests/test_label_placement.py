@@ -47,6 +47,16 @@ def test_labels_avoid_fixed_captions():
     assert label_rect((4.0, 2.5), SIZE, position, offset=0.12).overlap(caption) == 0
 
 
+def test_labels_that_cannot_be_placed_clear_of_others_are_left_out():
+    pile = [(4.0, 2.5)] * 6  # six touchpoints with the same figures
+    positions = place_labels(pile, [SIZE] * 6, bounds=BOUNDS)
+    kept = [(p, pos) for p, pos in zip(pile, positions, strict=True) if pos is not None]
+    assert 0 < len(kept) < 6
+    boxes = rects([p for p, _ in kept], [pos for _, pos in kept])
+    for box in boxes:  # each kept label is clear of the others but for a sliver
+        assert sum(box.overlap(other) for other in boxes if other is not box) <= 0.01
+
+
 def test_every_position_is_one_renderers_know():
     assert set(place_labels([(1, 1), (1.1, 1)], [SIZE] * 2, bounds=BOUNDS)) <= set(POSITIONS)
     with pytest.raises(ValueError, match="one label size per point"):

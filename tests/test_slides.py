@@ -217,7 +217,12 @@ def test_gap_bars_are_worst_first_in_red_and_green_with_the_95_percent_interval(
 
 def test_gap_bars_print_each_value_beside_its_bar(deck):
     text = check.slide_text(deck, BARS).split("\n")
-    assert ["−2.00", "−0.50", "−0.50", "+1.00"] == [t for t in text if t in {"−2.00", "−0.50", "+1.00"}]
+    assert [t for t in text if t in {"−2.00", "−0.50", "+1.00"}] == [
+        "−2.00",
+        "−0.50",
+        "−0.50",
+        "+1.00",
+    ]
 
 
 def test_quadrant_places_touchpoints_by_performance_and_importance(deck):
@@ -258,6 +263,8 @@ def test_role_slides_list_the_roles_touchpoints_in_journey_order(deck):
     (table,) = check.slide_tables(deck, FIRST_ROLE + 1)  # cashier
     assert shown_as(HYPERLINK, table[1][0]) and table[2][0] == "Bag"
     assert [row[4] for row in table[1:]] == ["−2.00", "−0.50"]
+    (bars,) = check.slide_charts(deck, FIRST_ROLE + 1)
+    assert bars.plots[0].series[0].values == (-2.0, -0.5)  # the role's gaps, worst first
 
 
 def test_user_text_is_written_as_text(deck, report):
@@ -328,7 +335,9 @@ def test_a_long_journey_keeps_every_text_in_its_box(journey):
          "stage": stages[i % 8], "role": f"role {i % 3}"}
         for i in range(40)
     ]  # fmt: skip
-    long_journey = parse_journey({"name": "Long " * 30, "stages": stages, "touchpoints": touchpoints})
+    long_journey = parse_journey(
+        {"name": "Long " * 30, "stages": stages, "touchpoints": touchpoints}
+    )
     rng = np.random.default_rng(7)
     gap = rng.normal(0, 1, 40)
     gaps = pd.DataFrame(
