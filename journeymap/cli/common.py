@@ -60,4 +60,10 @@ def print_frame(frame: pd.DataFrame, fmt: str) -> None:
         sys.stdout.write(frame_to_json(frame) + "\n")
     else:
         with pd.option_context("display.max_rows", None, "display.width", 200):
-            print(frame.to_string(index=False, na_rep="", float_format=lambda v: f"{v:.3g}"))
+            print(frame.to_string(index=False, na_rep="", float_format=_readable))
+
+
+def _readable(value: float) -> str:
+    """At most three decimals and never scientific: a recovery debt of 2283 stays 2,283."""
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
