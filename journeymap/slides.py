@@ -66,7 +66,7 @@ MAX_ROLE_ROWS = 8
 #: Role slides: the team prompt at the bottom, and gap bars between it and the table if they fit.
 ROLE_PROMPT_HEIGHT = 0.7
 MIN_ROLE_CHART_HEIGHT = 1.5
-ROLE_BAR_HEIGHT = 0.42
+BAR_HEIGHT = 0.42
 QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
 QUADRANT_COLOURS = dict(zip(QUADRANTS, (SHORTFALL, EXCEED, MUTED, MUTED), strict=True))
 QUADRANT_LABEL_WIDTH = 1.9
@@ -194,7 +194,7 @@ def _journey_map_slide(prs: PresentationType, report: Report) -> None:
     else:
         worst = rated.loc[rated["gap_mean"].idxmin()]
         message = (
-            f"Falls short at {len(short)} of {len(rated)} rated touchpoints"
+            f"Falls short at {len(short)} of {_count(len(rated), 'rated touchpoint')}"
             + (
                 f"; largest shortfall: {_one_line(worst['name'])} ({_signed(worst['gap_mean'])})"
                 if len(short)
@@ -319,7 +319,8 @@ def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
         worst = ordered.iloc[0]
         short = int((ordered["gap_mean"] < 0).sum())
         message = (
-            f"{short} of {len(ordered)} touchpoints fall short; worst: "
+            f"{short} of {_count(len(ordered), 'touchpoint')} "
+            f"{'falls' if short == 1 else 'fall'} short; worst: "
             f"{_one_line(report.name_of(worst['touchpoint']))} {_signed(worst['gap_mean'])}"
             f" (95 % interval {_interval(worst)})."
         )
@@ -328,7 +329,9 @@ def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
         _message(slide, message)
 
     if len(shown):
-        _gap_bars_chart(slide, report, shown)
+        # Bars as thick as the room allows, but no fatter than a few at a readable size.
+        height = min(BODY_BOX.height, 1.05 + BAR_HEIGHT * max(len(shown), 4))
+        _gap_bars_chart(slide, report, shown, BODY_BOX._replace(height=height))
     lines = [
         f"{i}. {report.name_of(row.touchpoint)}: gap {_signed(row.gap_mean)} "
         f"(95 % interval {_interval(row)}), n = {int(row.n)}"
@@ -392,10 +395,12 @@ def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame, box: Box 
 def _quadrant_slide(prs: PresentationType, report: Report) -> None:
     table = report.gaps.dropna(subset=["experienced_mean", "importance"])
     slide = _content_slide(prs, report, "Importance–performance: where to concentrate")
-    concentrate = table[table["quadrant"] == "concentrate here"]
+    concentrate = int((table["quadrant"] == "concentrate here").sum())
+    verbs = ("matters", "performs") if concentrate == 1 else ("matter", "perform")
     _message(
         slide,
-        f"{len(concentrate)} touchpoints matter more than average and perform below average."
+        f"{_count(concentrate, 'touchpoint')} {verbs[0]} more than average and {verbs[1]} "
+        "below average."
         if len(table)
         else "No ratings yet: nothing to place.",
     )
@@ -410,7 +415,10 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         ]
         paragraphs.append(Paragraph(f"{quadrant.capitalize()} ({len(names)})", True,
                                     QUADRANT_COLOURS[quadrant]))  # fmt: skip
-        paragraphs.append(Paragraph(", ".join(names) or "—"))
+        short = [
+            _label(name, panel.width - 2 * INSET_X, lines=1, size=MIN_BODY_PT) for name in names
+        ]
+        paragraphs.append(Paragraph(", ".join(short) or "—"))
     _rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
     lines = [
         f"{report.name_of(row.touchpoint)}: performance {_num(row.experienced_mean)}, "
@@ -516,7 +524,11 @@ def _shortfalls_slide(prs: PresentationType, report: Report) -> None:
     slide = _content_slide(prs, report, f"Top {TOP_SHORTFALLS} shortfalls and who owns them")
     _message(
         slide,
-        f"{len(top)} largest shortfalls, worst first; each needs its owner's attention."
+        (
+            "The largest shortfall; it needs its owner's attention."
+            if len(top) == 1
+            else f"The {len(top)} largest shortfalls, worst first; each needs its owner's attention."
+        )
         if len(top)
         else "No touchpoint falls short of expectations.",
     )
@@ -758,7 +770,7 @@ def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: l
     room = prompt_box.top - (BODY_BOX.top + height + 0.2)
     if len(rated) and room >= MIN_ROLE_CHART_HEIGHT:
         # The same bars as the gap slide, for this role's touchpoints only.
-        chart_height = min(room, 1.05 + ROLE_BAR_HEIGHT * len(rated))
+        chart_height = min(room, 1.05 + BAR_HEIGHT * len(rated))
         _gap_bars_chart(slide, report, rated,
                         Box(BODY_BOX.left, BODY_BOX.top + height + 0.2, BODY_BOX.width,
                             chart_height))  # fmt: skip
@@ -1021,6 +1033,10 @@ def _label(text: str, width_in: float, *, lines: int, size: float = LABEL_PT) ->
     """A chart label shortened with "…" to `lines` lines of `width_in` (charts wrap labels)."""
     return fit_text(_one_line(text), width_in=width_in, height_in=lines * line_height(size),
                     size_pt=size).text  # fmt: skip
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _gap_definition(report: Report) -> str:

@@ -37,6 +37,9 @@ _WIDE_WIDTH = 1.0
 #: Line pitch as a multiple of the font size (PowerPoint's single spacing is about 1.2).
 LINE_SPACING = 1.2
 ELLIPSIS = "…"
+#: Renderers space and hint glyphs a little differently; fitting leaves this share of a line
+#: unused so text that fits here does not wrap there.
+WIDTH_SAFETY = 0.96
 POINTS_PER_INCH = 72.0
 
 
@@ -126,7 +129,7 @@ def fit_text(
     'A very l…'
     """
     floor = size_pt if min_size_pt is None else min_size_pt
-    box = {"width_in": width_in, "height_in": height_in, "bold": bold}
+    box = {"width_in": width_in * WIDTH_SAFETY, "height_in": height_in, "bold": bold}
     size = size_pt
     while True:
         if fits(text, size_pt=size, **box):
