@@ -8,6 +8,9 @@ test_workshops.py through the parametrised `store` fixture.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +22,7 @@ from journeymap.cli import main
 from journeymap.errors import StoreError
 from journeymap.samples import ensure_samples, sample_files
 from journeymap.store import SCHEMA_VERSION, DuckDBStore, Store, open_store
-from tests.conftest import SAMPLES, postgres_schema
+from tests.conftest import POSTGRES_URL_VARIABLE, ROOT, SAMPLES, postgres_schema
 
 SERVERS = 2
 CALLS_PER_SERVER = 4
@@ -228,3 +231,17 @@ def test_the_cli_imports_and_lists_journeys_in_postgres(capsys, postgres_url):
     out = capsys.readouterr().out
     assert "pizza-delivery" in out
     assert "postgresql://" in out
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_concurrency_benchmark_runs_in_quick_mode(postgres_url):
+    server = os.environ[POSTGRES_URL_VARIABLE]  # the bench makes a schema of its own
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_concurrency.py"), "--quick",
+         "--postgres", server],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "PostgreSQL, 2 servers x 25 participants" in result.stdout
+    assert "rating_sums runs in" in result.stdout
