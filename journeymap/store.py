@@ -847,5 +847,6 @@ def _locked_error(path: str, exc: duckdb.IOException) -> StoreError:
     holder = f" (process {pid.group(1)})" if pid else ""
     return StoreLocked(
         f"The database {path} is in use by another journeymap process{holder}. "
-        "Close that app or command, or choose another file with --db / JOURNEYMAP_DB."
+        "Close that app or command, or choose another file with --db / JOURNEYMAP_DB. "
+        f"Several processes share one PostgreSQL database instead ({DATABASE_URL_VARIABLE})."
     )
