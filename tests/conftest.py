@@ -88,6 +88,7 @@ def open_app(start: str | None = None, *, timeout: float = 30) -> AppTest:
 def database(tmp_path, monkeypatch):
     path = tmp_path / "app.duckdb"
     monkeypatch.setenv("JOURNEYMAP_DB", str(path))
+    monkeypatch.delenv("JOURNEYMAP_DATABASE_URL", raising=False)  # it would win over the file
     monkeypatch.delenv("JOURNEYMAP_FACILITATOR_PASSCODE", raising=False)
     return path
 
