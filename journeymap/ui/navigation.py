@@ -9,7 +9,15 @@ import streamlit as st
 
 from journeymap.access import PASSCODE_VARIABLE, Role
 from journeymap.errors import JourneyMapError
-from journeymap.ui import flow_page, journeys_page, map_page, ratings_page, session, signin_page
+from journeymap.ui import (
+    edit_page,
+    flow_page,
+    journeys_page,
+    map_page,
+    ratings_page,
+    session,
+    signin_page,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class PageSpec:
 #: Every page, in menu order; the first page a role may see is its home page.
 PAGES = (
     PageSpec("Journey", journeys_page.render, "Journeys", ":material/route:", "journeys"),
+    PageSpec("Journey", edit_page.render, "Edit journey", ":material/edit:", "edit"),
     PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
     PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
     PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
