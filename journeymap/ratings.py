@@ -93,7 +93,7 @@ def read_ratings(
         keep = np.ones(len(raw), dtype=bool)
         keep[blank] = False
         raw, rows = raw[keep], rows[keep]
-    return ratings_from_frame(raw, journey, source=name, row_numbers=rows)
+    return ratings_from_frame(raw, journey, source=name, rows=rows)
 
 
 def ratings_from_frame(
@@ -101,11 +101,12 @@ def ratings_from_frame(
     journey: Journey,
     *,
     source: str,
-    row_numbers: Sequence[int] | None = None,
+    rows: Sequence[int] | Sequence[str] | None = None,
 ) -> ParsedRatings:
     """Validate ratings given as a table (a parsed CSV, or rows typed into a form).
 
-    `row_numbers` are the rows' numbers in messages; by default 2, 3, … (after a header row).
+    `rows` name the rows in messages: numbers as a spreadsheet shows them (by default 2, 3, …
+    after the header row), or labels such as the touchpoint names of a form.
     """
     raw = raw.rename(columns=_normalise_header)
     warnings: list[str] = []
@@ -130,9 +131,13 @@ def ratings_from_frame(
         raise RatingsError.single(source, "", "has a header but no rating rows")
 
     raw = raw.reset_index(drop=True)
-    rows = pd.Series(np.arange(len(raw)) + 2 if row_numbers is None else np.asarray(row_numbers))
+    numbers = np.arange(len(raw)) + 2 if rows is None else np.asarray(rows)
+    numbered = numbers.dtype.kind in "iu"
     problems: list[tuple[int, Problem]] = []
     total = 0
+
+    def where(i: int) -> str:
+        return f"row {numbers[i]}, " if numbered else f"{numbers[i]}, "
 
     def flag(mask: pd.Series, column: str, describe) -> None:
         nonlocal total
@@ -140,7 +145,7 @@ def ratings_from_frame(
         total += len(hits)
         # Describe only the first few of a kind: a million bad rows need not build a million messages.
         for i in hits[:_PROBLEMS_DESCRIBED_PER_CHECK]:
-            problems.append((i, Problem(f"row {rows[i]}, {column}", describe(raw[column].iloc[i]))))
+            problems.append((i, Problem(f"{where(i)}{column}", describe(raw[column].iloc[i]))))
 
     frame = pd.DataFrame(index=raw.index)
     frame["touchpoint"] = _touchpoint_ids(raw["touchpoint"], journey, flag)
@@ -259,6 +264,11 @@ def _parser_problem(exc: Exception, blank_before: int) -> tuple[str, str]:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        # A zip archive: what Excel saves as .xlsx, often renamed or picked by mistake.
+        raise RatingsError.single(
+            name, "", "is a spreadsheet workbook (.xlsx), not CSV; use Save As → CSV UTF-8"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab separated.
         try:
