@@ -7,12 +7,13 @@ it never disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from journeymap.errors import InvalidInput
 from journeymap.gaps import DEFAULT_RECOVERY_RATIO, GAP_COLUMNS, gap_table
 from journeymap.graph import flow_table
 from journeymap.model import Journey, Lever, Promise
@@ -39,6 +40,8 @@ class Report:
     filters: tuple[str, ...] = ()
     loss_aversion: float = DEFAULT_LOSS_AVERSION
     recovery_ratio: float = DEFAULT_RECOVERY_RATIO
+    #: What could not be included and why, for the user to read (CLI warnings, title notes).
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         missing = [c for c in GAP_COLUMNS if c not in self.gaps.columns]
@@ -77,6 +80,44 @@ def build_report(
     gaps = gap_table(journey, ratings, segments=segments, roles=roles,
                      loss_aversion=loss_aversion, curvature=curvature,
                      recovery_ratio=recovery_ratio)  # fmt: skip
+    flow, notes = None, []
+    try:
+        flow = flow_table(journey, arrivals=arrivals)
+    except InvalidInput as exc:
+        # A loop customers cannot leave has no finite flow; the gaps and the deck still stand.
+        notes.append(f"no flow table or flow chart: {exc}")
+    report = report_from_gaps(
+        journey,
+        gaps,
+        respondents=count_respondents(ratings, gaps, segments=segments),
+        flow=flow,
+        filters=describe_filters(segments=segments, roles=roles),
+        lever=lever,
+        loss_aversion=loss_aversion,
+        recovery_ratio=recovery_ratio,
+        rng=rng,
+        draws=draws,
+        created=created,
+    )
+    return replace(report, notes=(*report.notes, *notes))
+
+
+def report_from_gaps(
+    journey: Journey,
+    gaps: pd.DataFrame,
+    *,
+    respondents: int | None = None,
+    flow: pd.DataFrame | None = None,
+    filters: Sequence[str] = (),
+    lever: Lever | str | None = None,
+    loss_aversion: float = DEFAULT_LOSS_AVERSION,
+    recovery_ratio: float = DEFAULT_RECOVERY_RATIO,
+    rng: np.random.Generator | None = None,
+    draws: int = DEFAULT_DRAWS,
+    created: date | None = None,
+) -> Report:
+    """A report from a gap table computed elsewhere (the app aggregates ratings in the store),
+    with the promise sweep of `lever` (default: the journey's chosen lever) added."""
     promise = chosen_promise(journey, lever)
     sweep = None
     if promise is not None:
@@ -86,12 +127,12 @@ def build_report(
         journey=journey,
         gaps=gaps,
         ratings=int(gaps["n"].sum()),
-        respondents=count_respondents(ratings, gaps, segments=segments),
+        respondents=respondents,
         created=created or date.today(),
         promise=promise,
         sweep=sweep,
-        flow=flow_table(journey, arrivals=arrivals),
-        filters=describe_filters(segments=segments, roles=roles),
+        flow=flow,
+        filters=tuple(filters),
         loss_aversion=loss_aversion,
         recovery_ratio=recovery_ratio,
     )

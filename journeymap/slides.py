@@ -180,6 +180,7 @@ def _title_slide(prs: PresentationType, report: Report) -> None:
             "Filters: " + ("; ".join(report.filters) if report.filters else "none"),
             f"Rating scale: {journey.scale.label()}.",
             _gap_definition(report),
+            *report.notes,
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import struct
 import subprocess
@@ -20,7 +21,7 @@ from journeymap.cli import main
 from journeymap.gaps import gap_table
 from journeymap.journey_file import load_journey, parse_journey
 from journeymap.ratings import read_ratings
-from journeymap.report import build_report
+from journeymap.report import build_report, report_from_gaps
 from journeymap.store import open_store
 from journeymap.tables import FORMULA_PREFIXES
 from tests import pptx_checks as check
@@ -177,6 +178,25 @@ def test_report_counts_ratings_and_respondents_under_the_filters(retail, retail_
     assert walk_in.filters == ("segments: walk-in",)
 
 
+def test_a_report_from_the_stores_sums_gives_the_same_deck_numbers(tmp_path):
+    # The app aggregates ratings in the store and hands over its gap table.
+    journey = load_journey(SAMPLES / "pizza_delivery.json")
+    ratings = read_ratings(SAMPLES / "pizza_delivery.csv", journey).frame
+    with open_store(tmp_path / "app.duckdb") as store:
+        store.import_journey(journey, ratings)
+        gaps = gap_table(journey, store.rating_sums(journey.id))
+        respondents = store.respondent_count(journey.id)
+    report = report_from_gaps(
+        journey, gaps, respondents=respondents, rng=np.random.default_rng(2), draws=2_000
+    )
+    assert report.ratings == int(gap_table(journey, ratings)["n"].sum())
+    assert report.respondents == ratings["respondent"].nunique()
+    deck = check.open_deck(export.build_deck(report))
+    (chart,) = check.slide_charts(deck, 2)
+    experienced = {s.name: s.values for s in chart.plots[0].series}["Experienced"]
+    assert experienced == pytest.approx(tuple(gap_table(journey, ratings)["experienced_mean"]))
+
+
 def test_report_sweeps_the_chosen_lever_or_the_one_asked_for(retail, retail_ratings):
     chosen = build_report(retail, retail_ratings, rng=np.random.default_rng(1), draws=2_000)
     assert chosen.promise.lever.value == retail.lever.value == "service"
@@ -247,6 +267,26 @@ def test_export_command_filters_by_role_and_segment(tmp_path, capsys, retail):
     assert sorted(bars.plots[0].categories) == sorted(cashier)
     assert check.title(deck, len(deck.slides)) == "For trainers: cashier"
     assert "segments: walk-in" in check.slide_text(deck, 2)
+
+
+def test_a_journey_customers_cannot_leave_still_exports_without_the_flow(tmp_path, capsys):
+    journey = {
+        "name": "Loop",
+        "stages": ["Ask", "Answer"],
+        "touchpoints": [{"id": "ask", "name": "Ask", "stage": "Ask"},
+                        {"id": "answer", "name": "Answer", "stage": "Answer"}],
+        "transitions": [{"from": "ask", "to": "answer", "share": 1.0},
+                        {"from": "answer", "to": "ask", "share": 1.0}],
+    }  # fmt: skip
+    (tmp_path / "loop.json").write_text(json.dumps(journey))
+    (tmp_path / "loop.csv").write_text("touchpoint,expected,experienced\nask,5,4\nanswer,5,6\n")
+    code = main(["export", str(tmp_path / "loop.json"), "--ratings", str(tmp_path / "loop.csv"),
+                 "--pptx", str(tmp_path / "loop.pptx"), "--csv", str(tmp_path / "csv")])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert "warning: no flow table or flow chart" in err
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == ["loop-gaps.csv"]
+    assert len(check.open_deck((tmp_path / "loop.pptx").read_bytes()).slides) == 5
 
 
 def test_export_command_reads_a_stored_journey_and_its_ratings(tmp_path, capsys):

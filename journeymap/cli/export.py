@@ -112,6 +112,8 @@ def _export(args: argparse.Namespace) -> int:
         rng=np.random.default_rng(args.seed),
         draws=args.draws,
     )
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
     for path in write_exports(report, request):
         print(f"wrote {path}")
     return EXIT_OK
