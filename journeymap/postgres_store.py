@@ -122,6 +122,11 @@ class PostgresStore(Store):
             raise StoreError(
                 f"The PostgreSQL database {self.path} has no free connection: {exc}"
             ) from exc
+        except psycopg.OperationalError as exc:
+            # The server restarted or the network dropped: the pool replaces the connection.
+            raise StoreError(
+                f"The PostgreSQL database {self.path} stopped answering: {exc}"
+            ) from exc
 
 
 class _PostgresUnit:
