@@ -7,16 +7,22 @@ secure random source and stops working when the facilitator closes the workshop.
 
 from __future__ import annotations
 
+import io
+import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
+import segno
 
 from journeymap.errors import InvalidInput, NotFound, Problem, WorkshopClosed
-from journeymap.model import Journey
+from journeymap.gaps import gap_table
+from journeymap.model import Journey, Scale, Touchpoint
 from journeymap.ratings import ratings_from_frame
-from journeymap.store import Store, Workshop
+from journeymap.store import Store, Workshop, WorkshopProgress
 
 #: No 0/O or 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -24,6 +30,11 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_NAME_LENGTH = 60
 RATED_FIELDS = ("expected", "experienced", "importance")
+#: A scale with at most this many whole-number points is rated by tapping a point (phones).
+MAX_TAPPED_POINTS = 11
+JOIN_PAGE = "join"
+_PARTICIPANT_ID = re.compile(r"^[0-9a-f]{32}$")
+_LOCAL_HOSTS = {"localhost", "::1", "0.0.0.0"}
 
 
 def new_join_code() -> str:
@@ -138,6 +149,148 @@ def submit(
         participant_name=respondent,
         submission_key=submission_key,
     )
+
+
+@dataclass(frozen=True)
+class LiveWorkshop:
+    """What the facilitator's screen shows of one workshop, read together."""
+
+    workshop: Workshop
+    journey: Journey
+    progress: WorkshopProgress
+    gaps: pd.DataFrame
+
+    @property
+    def has_ratings(self) -> bool:
+        return self.progress.ratings > 0
+
+    @property
+    def rated_touchpoints(self) -> int:
+        return int((self.gaps["n"] > 0).sum())
+
+
+def workshop_gaps(
+    store: Store, workshop: Workshop, *, journey: Journey | None = None
+) -> pd.DataFrame:
+    """The gap table of this workshop's ratings alone, on the journey version it pins.
+
+    With two or three participants a t interval is wider than the scale itself; it is cut to
+    the gaps the scale allows (±(max − min)), which keeps its coverage and the live chart legible.
+    """
+    journey = journey or store.journey(workshop.journey_id, version=workshop.version)
+    table = gap_table(journey, store.workshop_ratings(workshop.code))
+    span = journey.scale.max - journey.scale.min
+    bounds = ["gap_ci_low", "gap_ci_high"]
+    table[bounds] = table[bounds].clip(lower=-span, upper=span)
+    return table
+
+
+def live_workshop(store: Store, code: str) -> LiveWorkshop:
+    """Progress and gaps of a workshop (open or closed) for the facilitator's live panel."""
+    workshop = store.workshop(code)
+    journey = store.journey(workshop.journey_id, version=workshop.version)
+    return LiveWorkshop(
+        workshop=workshop,
+        journey=journey,
+        progress=store.workshop_progress(code),
+        gaps=workshop_gaps(store, workshop, journey=journey),
+    )
+
+
+def workshop_revision(store: Store, code: str) -> tuple[object, ...]:
+    """Changes whenever the live panel would: the workshop closes or its journey's ratings change.
+
+    Two cheap queries, so a screen refreshing every few seconds rebuilds its chart only when
+    someone has actually sent ratings.
+    """
+    workshop = store.workshop(code)
+    return (workshop.code, workshop.closed_at, *store.rating_revision(workshop.journey_id))
+
+
+def workshop_overview(store: Store, journey_id: str) -> pd.DataFrame:
+    """The journey's workshops, newest first, with how many took part in each."""
+    rows = []
+    for workshop in store.workshops(journey_id):
+        progress = store.workshop_progress(workshop.code)
+        rows.append(
+            {
+                "code": workshop.code,
+                "join_code": format_join_code(workshop.code),
+                "title": workshop.title,
+                "segment": workshop.segment,
+                "version": workshop.version,
+                "opened_at": workshop.opened_at,
+                "closed_at": workshop.closed_at,
+                "is_open": workshop.is_open,
+                "participants": progress.participants,
+                "ratings": progress.ratings,
+            }
+        )
+    columns = ["code", "join_code", "title", "segment", "version", "opened_at", "closed_at",
+               "is_open", "participants", "ratings"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def join_url(
+    app_url: str | None, code: str, *, page: str = JOIN_PAGE, current_page: str = "workshop"
+) -> str:
+    """The link participants open: the join page with the code filled in.
+
+    `app_url` is the address the facilitator's browser shows; its page (`current_page`) and
+    query are replaced, so an app served under a path prefix keeps the prefix. `page=""` links
+    to the app's root, which is where a role's home page is served.
+
+    >>> join_url("http://10.0.0.5:8501/workshop?journey=pizza", "K7QM4XPD")
+    'http://10.0.0.5:8501/join?code=K7QM-4XPD'
+    """
+    parts = urlsplit(app_url or "")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if segments and segments[-1] == current_page:
+        segments.pop()
+    path = "/" + "/".join([*segments, page]) if page else "/" + "".join(f"{s}/" for s in segments)
+    query = urlencode({"code": format_join_code(code)})
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def only_reachable_here(url: str) -> bool:
+    """True for a localhost address, which participants' own devices cannot open."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in _LOCAL_HOSTS or host.startswith("127.")
+
+
+def join_qr_png(url: str, *, scale: int = 12) -> bytes:
+    """A QR code of the join link as PNG, large enough to scan off a projector screen."""
+    buffer = io.BytesIO()
+    # Level M survives a projector's glare and keystone better than the default L.
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def participant_id(text: str | None) -> str | None:
+    """A participant id kept in a join link (32 hex digits), or None for anything else."""
+    return text if isinstance(text, str) and _PARTICIPANT_ID.match(text) else None
+
+
+def rating_points(scale: Scale) -> list[int] | None:
+    """The points of a short whole-number scale (1–7 → 1…7), or None to type a number."""
+    low, high = scale.min, scale.max
+    if not (low.is_integer() and high.is_integer()) or high - low + 1 > MAX_TAPPED_POINTS:
+        return None
+    return list(range(int(low), int(high) + 1))
+
+
+def importance_points(scale: Scale) -> list[int] | None:
+    """Importance is rated on the journey's scale too, but must be greater than 0."""
+    points = rating_points(scale)
+    return None if points is None else [p for p in points if p > 0] or None
+
+
+def rating_sections(journey: Journey) -> list[tuple[str, list[Touchpoint]]]:
+    """Touchpoints in journey order, grouped by stage (stages without any are left out)."""
+    sections: dict[str, list[Touchpoint]] = {}
+    for tp in journey.ordered_touchpoints():
+        sections.setdefault(tp.stage, []).append(tp)
+    return list(sections.items())
 
 
 def _number(value: float | None) -> float | None:

@@ -12,11 +12,13 @@ from journeymap.errors import JourneyMapError
 from journeymap.ui import (
     edit_page,
     flow_page,
+    join_page,
     journeys_page,
     map_page,
     ratings_page,
     session,
     signin_page,
+    workshop_page,
 )
 
 
@@ -37,6 +39,11 @@ PAGES = (
     PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
     PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
     PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
+    PageSpec("Workshop", workshop_page.render, "Run a workshop", ":material/groups:", "workshop"),
+    PageSpec(
+        "Workshop", join_page.render, "Join a workshop", ":material/how_to_vote:", "join",
+        roles=(Role.FACILITATOR, Role.PARTICIPANT),
+    ),
     PageSpec(
         "Account", signin_page.render, "Facilitator", ":material/key:", "sign-in",
         roles=(Role.FACILITATOR, Role.PARTICIPANT),
