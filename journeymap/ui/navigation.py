@@ -10,10 +10,12 @@ import streamlit as st
 from journeymap.access import PASSCODE_VARIABLE, Role
 from journeymap.errors import JourneyMapError
 from journeymap.ui import (
+    coaching_page,
     edit_page,
     flow_page,
     join_page,
     journeys_page,
+    lever_page,
     map_page,
     ratings_page,
     session,
@@ -39,6 +41,8 @@ PAGES = (
     PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
     PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
     PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
+    PageSpec("Act", lever_page.render, "Choose the lever", ":material/tune:", "lever"),
+    PageSpec("Act", coaching_page.render, "Coach the front line", ":material/school:", "coaching"),
     PageSpec("Workshop", workshop_page.render, "Run a workshop", ":material/groups:", "workshop"),
     PageSpec(
         "Workshop", join_page.render, "Join a workshop", ":material/how_to_vote:", "join",
