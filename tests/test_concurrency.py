@@ -8,9 +8,12 @@ server is configured).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +144,13 @@ def test_the_same_survey_file_imported_from_many_sessions_at_once_is_stored_once
     stored = run_together([lambda: import_ratings(store, pizza, preview)] * 8)
     assert sorted(stored) == [0] * 7 + [len(pizza_ratings)]
     assert store.rating_count(pizza.id) == len(pizza_ratings)
+
+
+def test_workshop_load_benchmark_runs_and_checks_what_it_stored():
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_workshop_load.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--quick", "--participants", "4"],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "ratings/s" in result.stdout and "every form stored exactly once" in result.stdout
