@@ -51,7 +51,9 @@ TOUCHPOINTS_TABLE = "Touchpoints table"
 TRANSITIONS_TABLE = "Transitions table"
 ARRIVALS_TABLE = "Arrivals table"
 
-_TEXT, _NUMBER = "str", "float64"
+# Object text and nullable floats: the data editor can append a row (with blanks) to any of
+# them, even to an empty table, without pandas changing the column's type.
+_TEXT, _NUMBER = "object", "Float64"
 STAGE_COLUMNS = {ORDER: _NUMBER, STAGE: _TEXT, WAS: _TEXT, SAVED: _TEXT}
 TOUCHPOINT_COLUMNS = {
     ORDER: _NUMBER, NAME: _TEXT, STAGE: _TEXT, LANE: _TEXT, CHANNEL: _TEXT, ROLE: _TEXT,
@@ -952,6 +954,8 @@ def _texts(column: pd.Series) -> list[str]:
 def _number(value: object) -> float | str | None:
     """A float; None when blank; or, for text that is not a number, the problem in words."""
     if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) and pd.isna(value):  # type: ignore[call-overload]
         return None
     try:
         number = float(value)  # type: ignore[arg-type]

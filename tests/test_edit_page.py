@@ -193,6 +193,49 @@ def test_a_new_touchpoint_row_gets_an_id_and_is_saved(editor, database):
     assert journey.touchpoint("thank-you-call").stage == "After"
 
 
+def test_a_journey_created_from_scratch_gets_touchpoints_and_a_transition(database):
+    from journeymap.catalog import create_journey
+
+    journey = create_journey(app_store(database), "Bakery")
+    app = open_app("edit")
+    app.session_state["journey"] = journey.id
+    app.run()
+    open_view(app, "Graph")
+    assert "No touchpoints yet" in app.info[0].value
+    open_view(app, "Touchpoints")
+    new_rows = [
+        {NAME: "Shop sign", STAGE: "Discover", "Lane": "frontstage", "Importance": 1.0},
+        {NAME: "Till", STAGE: "Buy", "Lane": "frontstage", "Importance": 2.0},
+    ]
+    edit_table(app, {}, added=new_rows)
+    open_view(app, "Transitions")
+    edit_table(app, {}, added=[{"From": "shop-sign", "To": "till", SHARE: 0.4}])
+    open_view(app, "Graph")
+    app.button(key="edit_save").click().run()
+    assert not app.exception and not app.error, app.error
+    saved = app_store(database).journey(journey.id)
+    assert [(tp.id, tp.stage) for tp in saved.touchpoints] == [
+        ("shop-sign", "Discover"),
+        ("till", "Buy"),
+    ]
+    assert [(t.source, t.target, t.share) for t in saved.transitions] == [
+        ("shop-sign", "till", 0.4)
+    ]
+
+
+def test_a_version_saved_elsewhere_is_announced_and_the_draft_kept(editor, database):
+    edit_table(editor, {2: {NAME: "Phone call"}})
+    store = app_store(database)
+    elsewhere = store.journey(JOURNEY).model_copy(update={"description": "edited elsewhere"})
+    store.save_journey(elsewhere, author="someone else")
+    editor.run()
+    assert "Version 2 was saved since this draft started from version 1" in texts(editor)
+    assert "Touchpoint 'Phone order' renamed to 'Phone call'" in texts(editor)
+    editor.button(key="edit_save").click().run()
+    assert store.versions(JOURNEY)[0].version == 3
+    assert store.journey(JOURNEY).touchpoint("order").name == "Phone call"
+
+
 def test_names_with_markup_are_shown_as_text(editor):
     edit_table(editor, {0: {NAME: "<script>alert(1)</script> **bold**"}})
     shown = texts(editor)

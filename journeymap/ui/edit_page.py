@@ -65,6 +65,8 @@ HELP = {
     "another to add a transition; right-click a touchpoint or an arrow to rename, relabel the "
     "share (35 % or 0.35) or delete it. The tables stay the source of truth.",
 }
+# Narrow tables keep their columns together instead of spreading them over a wide screen.
+TABLE_WIDTH = {"stages": 560, "entries": 700, "transitions": 980}
 _revisions = itertools.count(1)
 
 
@@ -132,6 +134,13 @@ def _view(state: EditorState, view: str, summary: JourneySummary) -> None:
         state.view = view
         state.restart(state.draft.tidied())
     st.caption(HELP[view])
+    if view in (TRANSITIONS, ARRIVALS, GRAPH) and state.draft.tables.touchpoints.empty:
+        st.info(
+            "No touchpoints yet — add them on the **Touchpoints** tab: click the last, empty "
+            "row of the table and type a name.",
+            icon=":material/info:",
+        )
+        return
     if view == GRAPH:
         _graph(state, summary)
     else:
@@ -153,7 +162,7 @@ def _table(state: EditorState, name: str) -> None:
         column_config=columns,
         column_order=list(columns)[1:],
         hide_index=name in ("stages", "touchpoints"),
-        width="stretch",
+        width=TABLE_WIDTH.get(name, "stretch"),
         height="content",
         row_height=42,
         placeholder="",
