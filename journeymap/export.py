@@ -6,7 +6,9 @@ CLI writes them to disk (`write_exports`) from the same code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,7 @@ __all__ = [
     "image_files",
     "journey_json",
     "write_exports",
+    "zip_bundle",
 ]
 
 
@@ -122,6 +125,15 @@ def sweep_table(report: Report) -> pd.DataFrame:
     ):
         table.insert(position, column, value)
     return table
+
+
+def zip_bundle(files: Mapping[str, bytes]) -> bytes:
+    """Several export files as one zip archive, for a single download."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def journey_json(journey: Journey) -> bytes:

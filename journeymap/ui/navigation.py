@@ -12,6 +12,7 @@ from journeymap.errors import JourneyMapError
 from journeymap.ui import (
     coaching_page,
     edit_page,
+    export_page,
     flow_page,
     join_page,
     journeys_page,
@@ -39,15 +40,16 @@ PAGES = (
     PageSpec("Journey", journeys_page.render, "Journeys", ":material/route:", "journeys"),
     PageSpec("Journey", edit_page.render, "Edit journey", ":material/edit:", "edit"),
     PageSpec("Journey", ratings_page.render, "Ratings", ":material/table_view:", "ratings"),
-    PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
-    PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
-    PageSpec("Act", lever_page.render, "Choose the lever", ":material/tune:", "lever"),
-    PageSpec("Act", coaching_page.render, "Coach the front line", ":material/school:", "coaching"),
     PageSpec("Workshop", workshop_page.render, "Run a workshop", ":material/groups:", "workshop"),
     PageSpec(
         "Workshop", join_page.render, "Join a workshop", ":material/how_to_vote:", "join",
         roles=(Role.FACILITATOR, Role.PARTICIPANT),
     ),
+    PageSpec("Insight", map_page.render, "Journey map", ":material/insights:", "map"),
+    PageSpec("Insight", flow_page.render, "Flow", ":material/account_tree:", "flow"),
+    PageSpec("Act", lever_page.render, "Choose the lever", ":material/tune:", "lever"),
+    PageSpec("Act", coaching_page.render, "Coach the front line", ":material/school:", "coaching"),
+    PageSpec("Share", export_page.render, "Export", ":material/ios_share:", "export"),
     PageSpec(
         "Account", signin_page.render, "Facilitator", ":material/key:", "sign-in",
         roles=(Role.FACILITATOR, Role.PARTICIPANT),

@@ -28,3 +28,12 @@ def test_flow_page_shows_the_graph_and_priorities(page, app_server):
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
     no_exception(page)
     screenshot(page, "flow")
+
+
+def test_export_page_offers_the_deck(page, app_server):
+    page.goto(f"{app_server.url}/export?journey=pizza-delivery")
+    wait_for_app(page)
+    page.get_by_role("button", name="Build the deck").click()
+    page.get_by_text("Download the deck (.pptx)").wait_for(timeout=120_000)
+    no_exception(page)
+    screenshot(page, "export")
