@@ -244,8 +244,8 @@ class Unit(Protocol):
 class Store(ABC):
     """Journeys, their versions, ratings and workshops: every query and rule, for any backend.
 
-    A backend implements the five hooks at the end (`_transaction`, `_reading`,
-    `_load_ratings`, `_serialise`, `_migration`) and `close`; nothing else differs.
+    A backend implements the hooks at the end (`_transaction`, `_reading`, `_load_ratings`,
+    `_serialise`, optionally `_migration`) and `close`; nothing else differs.
     """
 
     #: Where the data lives, for messages: a file path, or a URL without its password.

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from journeymap.errors import NotFound, StoreLocked
+from journeymap.ratings import ratings_from_frame
 from journeymap.samples import ensure_samples, sample_files
 from journeymap.store import open_store
 
@@ -52,6 +53,24 @@ def test_ratings_round_trip_with_their_types(store, pizza, pizza_ratings):
     store.import_journey(pizza, pizza_ratings)
     back = store.ratings("pizza-delivery")
     pd.testing.assert_frame_equal(back.reset_index(drop=True), pizza_ratings.reset_index(drop=True))
+
+
+def test_awkward_text_and_missing_values_round_trip(store, pizza):
+    raw = pd.DataFrame(
+        {
+            "touchpoint": ["order", "order", "deliver", "deliver"],
+            "expected": ["5", "4.25", "1", "7"],
+            "experienced": ["3", "6", "7", "1"],
+            "importance": ["2", "", "0.5", ""],
+            "respondent": ['O"Brien, Ann', "line\nbreak", "", "Zoë 🍕"],
+            "segment": ["", "a,b", "NULL", "\\N"],
+            "adequate": ["", "2", "", "3.5"],
+            "recorded_at": ["2026-05-01T10:00:00.123456Z", "", "2026-05-02T23:59:59+02:00", ""],
+        }
+    )
+    ratings = ratings_from_frame(raw, pizza, source="awkward.csv").frame
+    store.import_journey(pizza, ratings)
+    pd.testing.assert_frame_equal(store.ratings("pizza-delivery"), ratings)
 
 
 def test_journey_without_ratings_gives_empty_canonical_frame(store, pizza, pizza_ratings):
