@@ -264,7 +264,8 @@ class Draft:
         return self.edited(normalized(self.tables, reserved=self.reserved))
 
     def changes(self) -> list[str]:
-        return draft_changes(self.saved, self.tables)
+        # `saved` comes tidy from journey_tables; only the draft needs tidying to compare.
+        return _described(self.saved, normalized(self.tables, reserved=self.reserved))
 
     def removal(self) -> Removal:
         return pending_removal(
@@ -536,7 +537,10 @@ def parse_share(text: str) -> float:
 def draft_changes(saved: JourneyTables, draft: JourneyTables, *, limit: int = 12) -> list[str]:
     """The unsaved changes of a draft, in words; empty when it matches the saved tables."""
     saved = normalized(saved)
-    draft = normalized(draft, reserved=_texts(saved.touchpoints[ID]))
+    return _described(saved, normalized(draft, reserved=_texts(saved.touchpoints[ID])), limit=limit)
+
+
+def _described(saved: JourneyTables, draft: JourneyTables, *, limit: int = 12) -> list[str]:
     names = _names(saved) | _names(draft)
     changes = _stage_changes(saved, draft) + _touchpoint_changes(saved, draft)
     changes += _transition_changes(saved, draft, names)
@@ -860,30 +864,29 @@ def _typed(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
 
     Number columns keep what was typed, so a word in one is reported rather than lost.
     """
+    blank = [None] * len(frame)
     typed = {}
     for name, dtype in columns.items():
-        if name not in frame:
-            typed[name] = pd.Series([None] * len(frame), index=frame.index, dtype=dtype)
-        elif dtype == _NUMBER:
-            typed[name] = frame[name].astype(object)
-        else:
-            texts = [_text(v) or None for v in frame[name]]
-            typed[name] = pd.Series(texts, index=frame.index, dtype=dtype)
+        values = frame[name].tolist() if name in frame else blank
+        if dtype == _TEXT:
+            values = [_text(v) or None for v in values]
+        typed[name] = pd.Series(values, index=frame.index, dtype=object)
     return pd.DataFrame(typed, index=frame.index)
 
 
 def _coerced(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    frame = frame.copy()
-    for name, dtype in columns.items():
-        if dtype == _NUMBER:
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(dtype)
-    return frame.astype(columns)
+    numbers = {
+        name: [v if isinstance(v, float) else None for v in map(_number, frame[name].tolist())]
+        for name, dtype in columns.items()
+        if dtype == _NUMBER
+    }
+    return frame.assign(**numbers).astype(columns)
 
 
 def _filled(frame: pd.DataFrame, text_columns: Sequence[str]) -> pd.DataFrame:
     """Without the rows someone added and left blank (every text cell empty)."""
-    keep = [any(_text(frame[c].iloc[p]) for c in text_columns) for p in range(len(frame))]
-    return _where(frame, keep)
+    cells = zip(*(frame[c].tolist() for c in text_columns), strict=True)
+    return _where(frame, [any(_text(v) for v in row) for row in cells])
 
 
 def _where(frame: pd.DataFrame, keep: Sequence[bool]) -> pd.DataFrame:

@@ -236,6 +236,17 @@ def test_a_version_saved_elsewhere_is_announced_and_the_draft_kept(editor, datab
     assert store.journey(JOURNEY).touchpoint("order").name == "Phone call"
 
 
+def test_typing_an_order_moves_the_row_at_once(editor, database):
+    edit_table(editor, {3: {"Order": 2}})  # App checkout, 4th, to 2nd
+    names = editor.data_editor[0].value[NAME].tolist()
+    assert names[:4] == ["Flyer and social ad", "App checkout", "Browse the menu", "Phone order"]
+    assert editor.data_editor[0].value["Order"].tolist() == list(range(1, 11))
+    assert "Touchpoints reordered" in texts(editor)
+    editor.button(key="edit_save").click().run()
+    ids = [tp.id for tp in app_store(database).journey(JOURNEY).touchpoints]
+    assert ids[:4] == ["ad", "app_order", "menu", "order"]
+
+
 def test_names_with_markup_are_shown_as_text(editor):
     edit_table(editor, {0: {NAME: "<script>alert(1)</script> **bold**"}})
     shown = texts(editor)
