@@ -85,6 +85,9 @@ def test_facilitator_opens_a_workshop_and_the_room_sees_code_link_and_qr(databas
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Participants"] == "0" and metrics["Touchpoints rated"] == "0 of 10"
     assert app_store(database).workshop(code).title == "Branch 12"
+    # The form that opened it is gone: a double-click's second submit has nothing to press.
+    assert OPEN_BUTTON not in [button.key for button in app.button]
+    assert len(app_store(database).workshops("pizza-delivery")) == 1
 
 
 def test_a_participant_sees_only_the_join_page(passcode):

@@ -98,10 +98,11 @@ def _shown_workshop(overview) -> Workshop | None:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _live_view(revision: tuple[object, ...]) -> tuple[LiveWorkshop, go.Figure | None]:
-    # Shared and read-only: the gap chart is rebuilt only when ratings arrive, so a refresh
-    # without news takes milliseconds (a slow one would fade the chart every few seconds).
-    live = live_workshop(get_store(), str(revision[0]))
+def _live_view(code: str, revision: tuple[object, ...]) -> tuple[LiveWorkshop, go.Figure | None]:
+    # Shared and read-only; `revision` is only part of the cache key, so the gap chart is
+    # rebuilt only when ratings arrive and a refresh without news takes milliseconds (a slow
+    # one would fade the chart on the projector every few seconds).
+    live = live_workshop(get_store(), code)
     if not live.has_ratings:
         return live, None
     labels = {tp.id: tp.name for tp in live.journey.touchpoints}
@@ -113,7 +114,7 @@ def _live_view(revision: tuple[object, ...]) -> tuple[LiveWorkshop, go.Figure | 
 
 
 def _live_screen(code: str) -> None:
-    live, figure = _live_view(workshop_revision(get_store(), code))
+    live, figure = _live_view(code, workshop_revision(get_store(), code))
     workshop, progress = live.workshop, live.progress
     join_column, qr_column, count_column = st.columns([3.2, 1.1, 1.2], vertical_alignment="center")
     with join_column:
