@@ -37,19 +37,27 @@ def median_seconds(run: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def show(label: str, seconds: float) -> None:
+    print(f"{label:<52}{seconds * 1000:10.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 repeats, fewer simulated draws")
     parser.add_argument("--no-images", action="store_true", help="skip everything needing Chromium")
-    parser.add_argument("--repeats", type=int, help="repeats per measurement (default 5; quick 2)")
+    parser.add_argument(
+        "--repeats", type=int, help="repeats per measurement (default 5, images 3; quick 2)"
+    )
     args = parser.parse_args()
     repeats = args.repeats or (2 if args.quick else 5)
+    # Images take seconds each; fewer repeats keep the whole run near two minutes.
+    image_repeats = args.repeats or (2 if args.quick else 3)
     draws = 20_000 if args.quick else 200_000
 
     journey = load_journey(SAMPLES / "retail_store.json")
     ratings = read_ratings(SAMPLES / "retail_store.csv", journey).frame
     print(f"retail sample: {len(journey.touchpoints)} touchpoints, {len(ratings):,} ratings; "
-          f"median of {repeats} runs")  # fmt: skip
+          f"median of {repeats} runs ({image_repeats} with images)")  # fmt: skip
 
     def report():
         return build_report(journey, ratings, rng=np.random.default_rng(1), draws=draws)
@@ -58,14 +66,14 @@ def main() -> int:
     built = report()
     t_deck = median_seconds(lambda: export.build_deck(built), repeats)
     deck_bytes = len(export.build_deck(built))
-    print(f"report (gap table, flow, sweep of {draws:,} draws)  {t_report * 1000:8.1f} ms")
-    print(f"deck (.pptx, {deck_bytes / 1024:.0f} KiB)                     {t_deck * 1000:8.1f} ms")
+    show(f"report (gap table, flow, sweep of {draws:,} draws)", t_report)
+    show(f"deck (.pptx, {deck_bytes / 1024:.0f} KiB)", t_deck)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         plain = export.ExportRequest(pptx=out / "deck.pptx", csv=out / "csv", json=out / "j.json")
         t_plain = median_seconds(lambda: export.write_exports(built, plain), repeats)
-        print(f"full export without images (deck, CSV, JSON)     {t_plain * 1000:8.1f} ms")
+        show("full export without images (deck, CSV, JSON)", t_plain)
         if args.no_images:
             print(f"ratio full export / deck alone: {t_plain / t_deck:.2f}")
             return 0
@@ -76,20 +84,20 @@ def main() -> int:
             pptx=out / "deck.pptx", csv=out / "csv", json=out / "j.json",
             png=out / "png", svg=out / "svg", pdf=out / "pdf",
         )  # fmt: skip
-        t_full = median_seconds(lambda: export.write_exports(built, with_images), repeats)
-        print(f"full export with PNG, SVG and PDF images         {t_full * 1000:8.1f} ms")
+        t_full = median_seconds(lambda: export.write_exports(built, with_images), image_repeats)
+        show("full export with PNG, SVG and PDF images", t_full)
 
         figures = export.figures(built)
-        t_batch = median_seconds(lambda: images.chart_images(figures, "png"), repeats)
+        t_batch = median_seconds(lambda: images.chart_images(figures, "png"), image_repeats)
 
         def browser_per_image():
             # The naive way: kaleido's one-shot call starts and stops Chromium for every image.
             for figure in figures.values():
                 kaleido.calc_fig_sync(figure, opts={"format": "png", "width": 1600, "height": 900})
 
-        t_naive = median_seconds(browser_per_image, repeats)
-        print(f"{len(figures)} PNG charts, one browser for the batch      {t_batch * 1000:8.1f} ms")
-        print(f"{len(figures)} PNG charts, a browser per image (naive)   {t_naive * 1000:8.1f} ms")
+        t_naive = median_seconds(browser_per_image, image_repeats)
+        show(f"{len(figures)} PNG charts, one browser for the batch", t_batch)
+        show(f"{len(figures)} PNG charts, a browser per image (naive)", t_naive)
         print(f"ratio naive / batch: {t_naive / t_batch:.2f}×; "
               f"images add {t_full - t_plain:.2f} s to the export")  # fmt: skip
     return 0
