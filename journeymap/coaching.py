@@ -516,7 +516,8 @@ footer div {{ border-top: 0.2mm solid #8A93A3; padding-top: 1mm; }}
 @media screen {{
   body {{ background: #E9ECF0; padding: 6mm 0; }}
   .sheet {{ background: white; margin: 0 auto; padding: 10mm 12mm; width: 297mm;
-    min-height: 210mm; box-shadow: 0 1mm 4mm rgba(0, 0, 0, 0.15); }}
+    max-width: calc(100% - 4mm); min-height: 210mm;
+    box-shadow: 0 1mm 4mm rgba(0, 0, 0, 0.15); }}
 }}
 </style>
 </head>

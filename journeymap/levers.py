@@ -456,7 +456,7 @@ def add_promise(
     *,
     touchpoint: str,
     lever: Lever | str,
-    promised: float,
+    promised: float | None,
     delivered: Delivered | str,
     unit: str = "",
     label: str = "",
@@ -467,6 +467,8 @@ def add_promise(
     """
     index = len(journey.promises)
     where = f"promises[{index}]"
+    if promised is None:  # a form's empty number field
+        raise InvalidInput.single(journey.id, f"{where}.promised", "give the promised value")
     if isinstance(delivered, str):
         delivered = parse_delivered(delivered, option=f"{journey.id}: {where}.delivered")
     document = {

@@ -157,6 +157,9 @@ BAD_NEW_PROMISES = [
         id="p90-below-median",
     ),
     pytest.param({"promised": float("nan")}, r"promises\[2\]\.promised", id="no-number"),
+    pytest.param(
+        {"promised": None}, r"promises\[2\]\.promised: give the promised value", id="empty"
+    ),
     pytest.param({"promised": 0.0}, r"promises\[2\]\.promised: 0 is not a time", id="zero"),
     pytest.param({"unit": "x" * 201}, r"promises\[2\]\.unit", id="unit-too-long"),
 ]

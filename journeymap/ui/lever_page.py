@@ -7,6 +7,7 @@ against the recommended one, and the sweep chart; the team commits to one lever.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -154,6 +155,7 @@ def _lever_panel(
         type="primary",
         icon=":material/flag:",
         width="stretch",
+        wrap=True,
     ):
         _save(levers.commit_lever(journey, lever), reset=())
     st.markdown(f"**{_promise_title(journey, stored)}**")
@@ -168,7 +170,7 @@ def _lever_panel(
     except JourneyMapError as exc:
         st.error(str(exc))
         return
-    _figures(outlook, stored.unit)
+    _figures(outlook, stored.unit, narrow=narrow)
     figure = _chart(outlook, lever, stored.unit, narrow=narrow)
     st.plotly_chart(figure, key=f"lever_chart_{lever}")
     _decisions(journey, index, outlook, prefix)
@@ -218,67 +220,106 @@ def _outlook(
     )
 
 
-def _figures(outlook: levers.Outlook, unit: str) -> None:
+def _figures(outlook: levers.Outlook, unit: str, *, narrow: bool) -> None:
     at, best = outlook.chosen, outlook.recommended
-    st.markdown(
-        f"At the slider's **{_amount(at.promise, unit)}**, against the recommended "
-        f"**{_amount(best.promise, unit)}**:"
-    )
+    if narrow:
+        # A third of the screen is too narrow for three big numbers: a small table instead.
+        table = pd.DataFrame(
+            {
+                "Slider": [
+                    _amount(at.promise, unit),
+                    f"{at.p_met:.0%}",
+                    f"{at.p_delight:.0%}",
+                    f"{at.value_per_1000:,.0f}",
+                ],
+                "Best": [
+                    _amount(best.promise, unit),
+                    f"{best.p_met:.0%}",
+                    f"{best.p_delight:.0%}",
+                    f"{best.value_per_1000:,.0f}",
+                ],
+            },
+            index=["Promise", "Met", "Delighted", "Value / 1,000"],
+        )
+        st.table(table, border="horizontal")
+        st.caption("Best: the recommended promise, the star on the chart.")
+        return
+    if at.promise == best.promise:
+        st.markdown(f"At the slider's **{_amount(at.promise, unit)}**, the recommended promise:")
+    else:
+        st.markdown(
+            f"At the slider's **{_amount(at.promise, unit)}**, against the recommended "
+            f"**{_amount(best.promise, unit)}**:"
+        )
     met, delighted, value = st.columns(3)
-    met.metric(
-        "Met",
-        f"{at.p_met:.0%}",
-        f"{100 * (at.p_met - best.p_met):+.0f} pts",
-        help="Share of customers who get at least what was promised. The small figure: "
-        "the difference from the recommended promise.",
-    )
-    delighted.metric(
-        "Delighted",
-        f"{at.p_delight:.0%}",
-        f"{100 * (at.p_delight - best.p_delight):+.0f} pts",
-        help="Share for whom the promise is beaten by the delight threshold (Assumptions).",
-    )
-    value.metric(
-        "Value",
-        f"{at.value_per_1000:,.0f}",
-        f"{at.value_per_1000 - best.value_per_1000:+,.0f}",
-        help="Value per 1,000 prospects, in first-purchase margins: prospects won "
-        "by the promise, kept by meeting or beating it (Assumptions).",
+    _metric(
+        met, "Met", f"{at.p_met:.0%}", 100 * (at.p_met - best.p_met), " pts",
+        "Share of customers who get at least what was promised. The small figure: the "
+        "difference from the recommended promise.",
+    )  # fmt: skip
+    _metric(
+        delighted, "Delighted", f"{at.p_delight:.0%}", 100 * (at.p_delight - best.p_delight),
+        " pts", "Share for whom the promise is beaten by the delight threshold (Assumptions).",
+    )  # fmt: skip
+    _metric(
+        value, "Value", f"{at.value_per_1000:,.0f}", at.value_per_1000 - best.value_per_1000, "",
+        "Value per 1,000 prospects, in first-purchase margins: prospects won by the promise, "
+        "kept by meeting or beating it (Assumptions).",
+    )  # fmt: skip
+
+
+def _metric(column, label: str, value: str, difference: float, unit: str, help: str) -> None:
+    # A difference that rounds to nothing gets no arrow: "↓ -0" would read as a loss.
+    rounded = round(difference)
+    column.metric(
+        label,
+        value,
+        f"{rounded:+,d}{unit}" if rounded else f"±0{unit}",
+        delta_color="normal" if rounded else "off",
+        delta_arrow="auto" if rounded else "off",
+        help=help,
     )
 
 
 def _chart(outlook: levers.Outlook, lever: Lever, unit: str, *, narrow: bool) -> go.Figure:
+    """The sweep chart, fitted to its column: the slider's promise is the dotted line."""
     figure = charts.promise_sweep_chart(
         outlook.sweep, lever=lever.value, unit=unit, title=" ", current=outlook.chosen.promise
     )
-    # The dotted line follows the slider, which is not (yet) the journey's promise.
-    figure.for_each_annotation(
-        lambda note: (
-            note.update(text=note.text.replace("now:", "slider:"))
-            if note.text.startswith("now:")
-            else None
-        )
-    )
     promised = outlook.sweep["promise"]
+    low, high = float(promised.min()), float(promised.max())
+    span = high - low or 1.0
+    # A few service levels are points: tick each, with room for the markers.
+    pad = 0.15 if len(promised) <= 12 else 0.02
+    figure.update_xaxes(range=[low - pad * span, high + pad * span])
     if len(promised) <= 12:
-        # A few service levels: tick each level, with room for the markers.
-        span = float(promised.max() - promised.min()) or 1.0
-        figure.update_xaxes(
-            tickvals=promised.tolist(),
-            range=[promised.min() - 0.15 * span, promised.max() + 0.15 * span],
-        )
+        figure.update_xaxes(tickvals=promised.tolist())
     if narrow:
-        # A third of the screen: the legend goes under the chart, the axis title shortens.
+        # A third of the screen: the recommendation goes in the title, the legend under the
+        # chart, the axis titles shorten; the labels on the lines would not fit.
+        figure.layout.annotations = ()
+        figure.update_layout(
+            title={
+                "text": f"★ Recommended: {_amount(outlook.recommended.promise, unit)}",
+                "font": {"size": 18, "color": charts.EXCEED},
+            },
+            height=620,
+            margin={"t": 50, "l": 56, "r": 12, "b": 150},
+            legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "xanchor": "left"},
+        )
+        figure.update_yaxes(title_text="Customers (%)", row=1, col=1)
+        figure.update_yaxes(title_text="Value / 1,000", row=2, col=1)
         figure.update_xaxes(
             title_text=f"Promised {lever.value}{f' ({unit})' if unit else ''}", row=2, col=1
         )
-        figure.update_layout(
-            height=600,
-            margin={"t": 40, "l": 64, "r": 16, "b": 150},
-            legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "xanchor": "left"},
-        )
-    else:
-        figure.update_layout(height=620, margin={"t": 80})
+        return figure
+    for note in figure.layout.annotations:
+        # The dotted line follows the slider, which is not (yet) the journey's promise.
+        note.text = note.text.replace("now:", "slider:")
+        # Labels in the right half grow leftwards so they are not cut off.
+        right = note.x is not None and note.x > low + span / 2
+        note.update(xanchor="right" if right else "left", xshift=-4 if right else 4)
+    figure.update_layout(height=620, margin={"t": 80})
     return figure
 
 
@@ -292,11 +333,13 @@ def _decisions(journey: Journey, index: int, outlook: levers.Outlook, prefix: st
             ":material/science: What-if: the delivered sliders differ from the journey's. "
             "Saving a promise saves them too."
         )
-    if st.button(
+    # The buttons flow onto as many lines as the column needs; their labels wrap, not clip.
+    buttons = st.container(horizontal=True, wrap=True)
+    if buttons.button(
         f"Adopt the recommended {_amount(best, unit)}",
         key=f"{prefix}_adopt",
         icon=":material/star:",
-        width="stretch",
+        wrap=True,
         disabled=best == stored.promised and not outlook.changes_delivered,
         help="Save the recommended promise (the star on the chart) as the journey's promise.",
     ):
@@ -305,21 +348,19 @@ def _decisions(journey: Journey, index: int, outlook: levers.Outlook, prefix: st
         )
         _save(revision, reset=keys)
     slider_promise = outlook.promise
-    keep, reset = st.columns([3, 2])
-    if keep.button(
+    if buttons.button(
         f"Save {_amount(slider_promise.promised, unit)}",
         key=f"{prefix}_keep",
         icon=":material/save:",
-        width="stretch",
+        wrap=True,
         disabled=slider_promise == stored,
         help="Save the promise and delivery on the sliders as the journey's promise.",
     ):
         _save(levers.replace_promise(journey, index, slider_promise, why="set the"), reset=keys)
-    if reset.button(
+    if buttons.button(
         "Reset",
         key=f"{prefix}_reset",
         icon=":material/undo:",
-        width="stretch",
         help="Back to the journey's promise and delivery.",
     ):
         _forget(keys)
@@ -329,10 +370,10 @@ def _decisions(journey: Journey, index: int, outlook: levers.Outlook, prefix: st
 def _add_promise_form(journey: Journey, lever: Lever) -> None:
     """A promise for a lever that has none: where, what is promised, what is delivered."""
     if not journey.touchpoints:
-        st.caption("Add touchpoints on the Edit page first; a promise is made at one.")
+        st.caption("Add touchpoints on the **Edit journey** page first; a promise is made at one.")
         return
     unit, dist, example = NEW_PROMISE[lever]
-    prefix = f"lever_new_{lever}"
+    prefix = f"lever_{journey.id}_new_{lever}"
     names = {tp.id: tp.name for tp in journey.ordered_touchpoints()}
     with st.expander(f"Add a {lever.value} promise", icon=":material/add:"):
         touchpoint = st.selectbox(
@@ -344,8 +385,7 @@ def _add_promise_form(journey: Journey, lever: Lever) -> None:
         left, right = st.columns(2)
         promised = left.number_input("Promised", value=None, key=f"{prefix}_promised")
         unit = right.text_input("Unit", value=unit, key=f"{prefix}_unit")
-        left, right = st.columns([1, 2])
-        name = left.selectbox(
+        name = st.selectbox(
             "Delivered as",
             DISTRIBUTION_NAMES,
             index=DISTRIBUTION_NAMES.index(dist),
@@ -354,7 +394,7 @@ def _add_promise_form(journey: Journey, lever: Lever) -> None:
             "triangular: best / most likely / worst; empirical: observed values; "
             "discrete: service levels with their shares.",
         )
-        parameters = right.text_input(
+        parameters = st.text_input(
             "Parameters",
             value=example if name == dist else "",
             key=f"{prefix}_parameters_{name}",
@@ -366,7 +406,7 @@ def _add_promise_form(journey: Journey, lever: Lever) -> None:
                     journey,
                     touchpoint=touchpoint,
                     lever=lever,
-                    promised=float("nan") if promised is None else promised,
+                    promised=promised,
                     delivered=f"{name}:{parameters}",
                     unit=unit,
                     label=label,

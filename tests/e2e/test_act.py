@@ -21,10 +21,13 @@ def patient(page):
     page.set_default_timeout(TIMEOUT_MS)
 
 
-def metric_values(page, label: str) -> list[str]:
-    cards = page.locator('[data-testid="stMetric"]', has_text=label)
-    return [cards.nth(i).locator('[data-testid="stMetricValue"]').inner_text() for i in
-            range(cards.count())]  # fmt: skip
+def slider_figures(page, row: str) -> list[str]:
+    """One row of each lever's "Slider / Best" table, at the slider's promise."""
+    tables = page.locator('[data-testid="stTable"]')
+    return [
+        tables.nth(i).locator("tr", has_text=row).locator("td").first.inner_text()
+        for i in range(tables.count())
+    ]
 
 
 def open_lever(page, app_server, journey="pizza-delivery", *, charts=3):
@@ -43,7 +46,7 @@ def test_lever_page_shows_time_cost_and_service_side_by_side(page, app_server):
 
 def test_moving_the_promise_slider_with_the_keyboard_changes_the_figures(page, app_server):
     open_lever(page, app_server)
-    before = metric_values(page, "Met")
+    before = slider_figures(page, "Met")
     thumb = page.locator('[data-testid="stSlider"]', has_text="Delivered within").get_by_role(
         "slider"
     )
@@ -51,8 +54,8 @@ def test_moving_the_promise_slider_with_the_keyboard_changes_the_figures(page, a
     for _ in range(15):  # 2-minute steps: 30 → 60 minutes
         thumb.press("ArrowRight")
     wait_for_app(page, timeout=TIMEOUT_MS)
-    page.get_by_text("At the slider's 60 min").wait_for()
-    after = metric_values(page, "Met")
+    page.locator('[data-testid="stTable"] td', has_text="60 min").wait_for()
+    after = slider_figures(page, "Met")
     assert after[0] != before[0] and after[1:] == before[1:]
     no_exception(page)
     screenshot(page, "lever-what-if")
@@ -97,12 +100,13 @@ def test_coaching_page_saves_an_action_and_offers_the_review(page, app_server, t
     page.goto(f"{app_server.url}/coaching?journey=coffee-loyalty")
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.get_by_text("1. Drink handed over").wait_for()
-    page.get_by_label("Your name").fill("Ana")
-    page.get_by_label("Your name").press("Enter")
+    name = page.get_by_role("textbox", name="Your name")
+    name.fill("Ana")
+    name.press("Enter")
     wait_for_app(page, timeout=TIMEOUT_MS)
     first = page.locator('[data-testid="stForm"]').first
-    first.get_by_label("Agreed action").fill("Call the name and the drink together.")
-    first.get_by_label("Owner").fill("Rina")
+    first.get_by_role("textbox", name="Agreed action").fill("Call the name and the drink together.")
+    first.get_by_role("textbox", name="Owner").fill("Rina")
     first.get_by_role("button", name="Save the agreed action").click()
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.get_by_text("Saved the action agreed for Drink handed over.").wait_for()
@@ -133,10 +137,10 @@ def test_coaching_page_saves_an_action_and_offers_the_review(page, app_server, t
 
 
 def test_coaching_page_without_roles_says_where_to_set_them(page, app_server):
-    page.goto(f"{app_server.url}/journeys")
+    page.goto(app_server.url)  # the journeys page is the home page
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.get_by_role("tab", name=re.compile("New journey")).click()
-    page.get_by_label("Name of the new journey").fill("Hotel check-in")
+    page.get_by_role("textbox", name="Name of the new journey").fill("Hotel check-in")
     page.get_by_role("button", name="Create journey").click()
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.goto(f"{app_server.url}/coaching?journey=hotel-check-in")
