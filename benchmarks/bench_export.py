@@ -7,6 +7,7 @@ chart images, and one browser per batch against a browser per image (the naive w
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -28,17 +29,24 @@ from journeymap.report import build_report  # noqa: E402
 SAMPLES = ROOT / "sample_journeys"
 
 
+#: CPU seconds of this process for the last measurement; on a shared machine wall time
+#: includes waiting for a core, CPU time does not (Chromium's own work is not in it).
+_last_cpu: list[float] = [0.0]
+
+
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    _last_cpu[0] = statistics.median(cpus)
+    return statistics.median(walls)
 
 
 def show(label: str, seconds: float) -> None:
-    print(f"{label:<52}{seconds * 1000:10.1f} ms")
+    print(f"{label:<52}{seconds * 1000:10.1f} ms   (cpu {_last_cpu[0] * 1000:8.1f} ms)")
 
 
 def main() -> int:
@@ -57,16 +65,17 @@ def main() -> int:
     journey = load_journey(SAMPLES / "retail_store.json")
     ratings = read_ratings(SAMPLES / "retail_store.csv", journey).frame
     print(f"retail sample: {len(journey.touchpoints)} touchpoints, {len(ratings):,} ratings; "
-          f"median of {repeats} runs ({image_repeats} with images)")  # fmt: skip
+          f"median of {repeats} runs ({image_repeats} with images); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
 
     def report():
         return build_report(journey, ratings, rng=np.random.default_rng(1), draws=draws)
 
     t_report = median_seconds(report, repeats)
     built = report()
-    t_deck = median_seconds(lambda: export.build_deck(built), repeats)
-    deck_bytes = len(export.build_deck(built))
     show(f"report (gap table, flow, sweep of {draws:,} draws)", t_report)
+    deck_bytes = len(export.build_deck(built))
+    t_deck = median_seconds(lambda: export.build_deck(built), repeats)
     show(f"deck (.pptx, {deck_bytes / 1024:.0f} KiB)", t_deck)
 
     with tempfile.TemporaryDirectory() as tmp:
