@@ -9,48 +9,63 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
-from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from pptx import Presentation
-from pptx.enum.chart import (
-    XL_AXIS_CROSSES,
-    XL_CHART_TYPE,
-    XL_LABEL_POSITION,
-    XL_MARKER_STYLE,
-    XL_TICK_LABEL_POSITION,
-)
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from journeymap import native_charts as nc
 from journeymap.charts import EXCEED, EXPECTED, EXPERIENCED, SHORTFALL
 from journeymap.label_placement import Rect, place_labels
 from journeymap.report import Report
-from journeymap.textfit import fit_text, fits, line_height, text_width
+from journeymap.slide_format import (
+    count,
+    interval,
+    long_date,
+    number,
+    one_line,
+    percent,
+    signed,
+)
+from journeymap.slide_layout import (
+    BODY_BOX,
+    BODY_PT,
+    CHART_PT,
+    INK,
+    INSET_X,
+    INSET_Y,
+    LABEL_PT,
+    MIN_BODY_PT,
+    MIN_MESSAGE_PT,
+    MIN_TITLE_PT,
+    MUTED,
+    SLIDE_WIDTH,
+    Box,
+    Paragraph,
+    add_chart,
+    add_table,
+    axes_at_the_edges,
+    axis_title,
+    chart_label,
+    content_slide,
+    drop_theme_style,
+    place_text,
+    point_label,
+    rich_text,
+    set_notes,
+    show_message,
+    text_box,
+    widen_template,
+)
+from journeymap.sweep_slide import sweep_slide
+from journeymap.textfit import line_height, text_width
 
-# Geometry, in inches. PowerPoint's own 16:9 is 12,192,000 × 6,858,000 EMU.
-SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU = 12_192_000, 6_858_000
-SLIDE_WIDTH, SLIDE_HEIGHT = SLIDE_WIDTH_EMU / 914_400, SLIDE_HEIGHT_EMU / 914_400
-MARGIN = 0.5
-CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
-INSET_X, INSET_Y = 0.08, 0.04
-# Type sizes, in points: titles read from the back of a room, charts and tables from mid-room.
-TITLE_PT, MIN_TITLE_PT = 32, 28
-MESSAGE_PT, MIN_MESSAGE_PT = 20, 16
-BODY_PT, MIN_BODY_PT = 16, 12
-CHART_PT = 14
-LABEL_PT = 12
-TABLE_PT, MIN_TABLE_PT = 14, 12
-FOOTER_PT = 12
-INK = "#1E2430"
-MUTED = "#5B6778"
 BAND = "#EEF0F3"
 #: Journey map category labels: the room renderers leave around a label, and the length of a
 #: label turned 45° (when some word would not fit across its category).
@@ -99,25 +114,6 @@ DEFINITIONS = {
 }
 
 
-class Box(NamedTuple):
-    left: float
-    top: float
-    width: float
-    height: float
-
-
-class Paragraph(NamedTuple):
-    text: str
-    bold: bool = False
-    colour: str = INK
-
-
-TITLE_BOX = Box(MARGIN, 0.3, CONTENT_WIDTH, 0.85)
-MESSAGE_BOX = Box(MARGIN, 1.15, CONTENT_WIDTH, 0.66)
-BODY_BOX = Box(MARGIN, 1.88, CONTENT_WIDTH, 4.92)
-FOOTER_BOX = Box(MARGIN, 6.95, CONTENT_WIDTH, 0.4)
-
-
 def build_deck(report: Report) -> bytes:
     """The deck as .pptx bytes (for a download button or a file)."""
     buffer = io.BytesIO()
@@ -129,14 +125,14 @@ def deck(report: Report) -> PresentationType:
     """Title, journey map, gap bars, importance–performance, top shortfalls, the chosen lever's
     promise sweep, and one slide per front-line role."""
     prs = Presentation()
-    _widen_template(prs)
+    widen_template(prs)
     _title_slide(prs, report)
     _journey_map_slide(prs, report)
     _gap_bars_slide(prs, report)
     _quadrant_slide(prs, report)
     _shortfalls_slide(prs, report)
     if report.sweep is not None and report.promise is not None:
-        _sweep_slide(prs, report)
+        sweep_slide(prs, report)
     for role, touchpoints in roles_in_journey_order(report).items():
         _role_slide(prs, report, role, touchpoints)
     return prs
@@ -152,26 +148,23 @@ def roles_in_journey_order(report: Report) -> dict[str, list[str]]:
     return roles
 
 
-# Slides ------------------------------------------------------------------------------------
-
-
 def _title_slide(prs: PresentationType, report: Report) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     journey = report.journey
     title, subtitle = slide.placeholders[0], slide.placeholders[1]
-    _place_text(title, Box(0.9, 1.9, SLIDE_WIDTH - 1.8, 1.7), _one_line(journey.name), size=44,
+    place_text(title, Box(0.9, 1.9, SLIDE_WIDTH - 1.8, 1.7), one_line(journey.name), size=44,
                 min_size=MIN_TITLE_PT, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
     people = (
         f"{report.respondents:,} respondents · " if report.respondents is not None else ""
     ) + f"{report.ratings:,} ratings · {len(report.gaps)} touchpoints"
-    lines = [f"Customer journey review · {_date(report)}", people]
+    lines = [f"Customer journey review · {long_date(report.created)}", people]
     if report.filters:
         lines.append("Showing " + "; ".join(report.filters))
     if journey.lever is not None:
         lines.append(f"Chosen lever: exceed on {journey.lever.value}")
-    _place_text(subtitle, Box(0.9, 3.8, SLIDE_WIDTH - 1.8, 2.2), "\n".join(lines), size=22,
+    place_text(subtitle, Box(0.9, 3.8, SLIDE_WIDTH - 1.8, 2.2), "\n".join(lines), size=22,
                 min_size=MIN_MESSAGE_PT, colour=MUTED, align=PP_ALIGN.CENTER)  # fmt: skip
-    _notes(
+    set_notes(
         slide,
         [
             f"Journey: {journey.name} ({journey.id}); exported {report.created.isoformat()}.",
@@ -187,7 +180,7 @@ def _title_slide(prs: PresentationType, report: Report) -> None:
 
 def _journey_map_slide(prs: PresentationType, report: Report) -> None:
     table = _in_journey_order(report)
-    slide = _content_slide(prs, report, "Expected vs experienced along the journey")
+    slide = content_slide(prs, report, "Expected vs experienced along the journey")
     rated = table.dropna(subset=["gap_mean"])
     short = rated[rated["gap_mean"] < 0]
     if rated.empty:
@@ -195,15 +188,15 @@ def _journey_map_slide(prs: PresentationType, report: Report) -> None:
     else:
         worst = rated.loc[rated["gap_mean"].idxmin()]
         message = (
-            f"Falls short at {len(short)} of {_count(len(rated), 'rated touchpoint')}"
+            f"Falls short at {len(short)} of {count(len(rated), 'rated touchpoint')}"
             + (
-                f"; largest shortfall: {_one_line(worst['name'])} ({_signed(worst['gap_mean'])})"
+                f"; largest shortfall: {one_line(worst['name'])} ({signed(worst['gap_mean'])})"
                 if len(short)
                 else ""
             )
             + "."
         )
-    _message(slide, message)
+    show_message(slide, message)
 
     box = BODY_BOX
     plot = Box(box.left + 0.85, box.top + 0.55, box.width - 1.1, 0)
@@ -223,7 +216,7 @@ def _journey_map_slide(prs: PresentationType, report: Report) -> None:
             _band(slide, Box(left, plot.top, width, stage_top + STAGE_ROW_HEIGHT - plot.top))
 
     data = nc.TextCategoryChartData(number_format="0.00")
-    data.categories = [_label(name, label_width, lines=label_lines) for name in table["name"]]
+    data.categories = [chart_label(name, label_width, lines=label_lines) for name in table["name"]]
     gap = table["gap_mean"].to_numpy(float)
     experienced = table["experienced_mean"].to_numpy(float)
     data.add_series("Expected", nc.numbers(table["expected_mean"]))
@@ -231,7 +224,7 @@ def _journey_map_slide(prs: PresentationType, report: Report) -> None:
     # Markers in the app's colour meaning, as series of their own so every renderer shows them.
     data.add_series("Falls short", nc.numbers(np.where(gap < 0, experienced, np.nan)))
     data.add_series("Meets or exceeds", nc.numbers(np.where(gap >= 0, experienced, np.nan)))
-    chart = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, box, data)
+    chart = add_chart(slide, XL_CHART_TYPE.LINE_MARKERS, box, data)
     nc.transparent_background(chart)
     nc.place_plot_area(chart, left=(plot.left - box.left) / box.width,
                        top=(plot.top - box.top) / box.height, width=plot.width / box.width,
@@ -249,18 +242,18 @@ def _journey_map_slide(prs: PresentationType, report: Report) -> None:
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = nc.rgb("#D9DDE3")
     axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0", False
-    _axis_title(axis, f"Rating ({scale.label()})")
+    axis_title(axis, f"Rating ({scale.label()})")
     chart.category_axis.tick_labels.font.size = Pt(LABEL_PT)
     nc.rotate_labels(chart.category_axis, -45 if rotated else 0)
     for stage, left, width in stages:
         _stage_label(slide, Box(left, stage_top, width, STAGE_ROW_HEIGHT), stage)
 
     lines = [
-        f"{row.name} ({row.stage}): expected {_num(row.expected_mean)}, experienced "
-        f"{_num(row.experienced_mean)}, gap {_signed(row.gap_mean)}, n = {int(row.n)}"
+        f"{row.name} ({row.stage}): expected {number(row.expected_mean)}, experienced "
+        f"{number(row.experienced_mean)}, gap {signed(row.gap_mean)}, n = {int(row.n)}"
         for row in table.itertuples()
     ]
-    _notes(slide, ["Expected and experienced mean rating per touchpoint, journey order.", *lines,
+    set_notes(slide, ["Expected and experienced mean rating per touchpoint, journey order.", *lines,
                    "", _gap_definition(report),
                    "Red markers: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
 
@@ -277,13 +270,6 @@ def _stage_spans(
     return spans
 
 
-def _drop_theme_style(shape: Any) -> None:
-    """Shapes take a theme style with a drop shadow; LibreOffice draws it despite overrides."""
-    style = shape._element.find(qn("p:style"))
-    if style is not None:
-        shape._element.remove(style)
-
-
 def _words_fit(names: pd.Series, width_in: float) -> bool:
     """True when no word of any name would be broken across lines at `width_in`."""
     return all(
@@ -296,7 +282,7 @@ def _band(slide: Slide, box: Box) -> None:
     band.fill.solid()
     band.fill.fore_color.rgb = nc.rgb(BAND)
     band.line.fill.background()
-    _drop_theme_style(band)
+    drop_theme_style(band)
 
 
 def _stage_label(slide: Slide, box: Box, stage: str) -> None:
@@ -305,41 +291,41 @@ def _stage_label(slide: Slide, box: Box, stage: str) -> None:
                                       Inches(box.top))  # fmt: skip
     rule.line.color.rgb = nc.rgb(MUTED)
     rule.line.width = Pt(1.25)
-    _drop_theme_style(rule)
-    _text(slide, box, _one_line(stage), size=CHART_PT, min_size=LABEL_PT, bold=True,
+    drop_theme_style(rule)
+    text_box(slide, box, one_line(stage), size=CHART_PT, min_size=LABEL_PT, bold=True,
           colour=MUTED, align=PP_ALIGN.CENTER)  # fmt: skip
 
 
 def _gap_bars_slide(prs: PresentationType, report: Report) -> None:
     ordered = worst_first(report.gaps)
     shown = ordered.head(MAX_BARS)
-    slide = _content_slide(prs, report, "Expectation gap per touchpoint, worst first")
+    slide = content_slide(prs, report, "Expectation gap per touchpoint, worst first")
     if ordered.empty:
-        _message(slide, "No ratings yet: no gaps to show.")
+        show_message(slide, "No ratings yet: no gaps to show.")
     else:
         worst = ordered.iloc[0]
         short = int((ordered["gap_mean"] < 0).sum())
         message = (
-            f"{short} of {_count(len(ordered), 'touchpoint')} "
+            f"{short} of {count(len(ordered), 'touchpoint')} "
             f"{'falls' if short == 1 else 'fall'} short; worst: "
-            f"{_one_line(report.name_of(worst['touchpoint']))} {_signed(worst['gap_mean'])}"
-            f" (95 % interval {_interval(worst)})."
+            f"{one_line(report.name_of(worst['touchpoint']))} {signed(worst['gap_mean'])}"
+            f" (95 % interval {interval(worst)})."
         )
         if len(ordered) > MAX_BARS:
             message += f" Showing the {MAX_BARS} lowest of {len(ordered)}; all are in the notes."
-        _message(slide, message)
+        show_message(slide, message)
 
     if len(shown):
         # Bars as thick as the room allows, but no fatter than a few at a readable size.
         height = min(BODY_BOX.height, 1.05 + BAR_HEIGHT * max(len(shown), 4))
         _gap_bars_chart(slide, report, shown, BODY_BOX._replace(height=height))
     lines = [
-        f"{i}. {report.name_of(row.touchpoint)}: gap {_signed(row.gap_mean)} "
-        f"(95 % interval {_interval(row)}), n = {int(row.n)}"
+        f"{i}. {report.name_of(row.touchpoint)}: gap {signed(row.gap_mean)} "
+        f"(95 % interval {interval(row)}), n = {int(row.n)}"
         for i, row in enumerate(ordered.itertuples(), start=1)
     ]
     unrated = [report.name_of(tp) for tp in report.gaps.loc[report.gaps["n"] == 0, "touchpoint"]]
-    _notes(slide, ["Mean gap per touchpoint, lowest first; whiskers are the 95 % interval.", *lines,
+    set_notes(slide, ["Mean gap per touchpoint, lowest first; whiskers are the 95 % interval.", *lines,
                    *([f"No ratings: {', '.join(unrated)}"] if unrated else []),
                    "", _gap_definition(report), DEFINITIONS["ci"]])  # fmt: skip
 
@@ -351,11 +337,11 @@ def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame, box: Box 
     plot = Box(box.left + BAR_LABEL_WIDTH, box.top + 0.1,
                box.width - BAR_LABEL_WIDTH - BAR_VALUE_WIDTH, box.height - 0.85)  # fmt: skip
     data.categories = [
-        _label(report.name_of(tp), BAR_LABEL_WIDTH - 0.3, lines=1, size=CHART_PT)
+        chart_label(report.name_of(tp), BAR_LABEL_WIDTH - 0.3, lines=1, size=CHART_PT)
         for tp in shown["touchpoint"]
     ]
     data.add_series("Gap (experienced − expected)", nc.numbers(shown["gap_mean"]))
-    chart = _chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, box, data, legend=False)
+    chart = add_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, box, data, legend=False)
     nc.place_plot_area(chart, left=BAR_LABEL_WIDTH / box.width, top=0.1 / box.height,
                        width=plot.width / box.width, height=plot.height / box.height)  # fmt: skip
     bars = chart.plots[0]
@@ -384,23 +370,23 @@ def _gap_bars_chart(slide: Slide, report: Report, shown: pd.DataFrame, box: Box 
     values.major_gridlines.format.line.color.rgb = nc.rgb("#D9DDE3")
     values.tick_labels.number_format = '+0.0;"−"0.0;0'
     values.tick_labels.number_format_is_linked = False
-    _axis_title(values, "Gap (experienced − expected); below 0 is a shortfall")
+    axis_title(values, "Gap (experienced − expected); below 0 is a shortfall")
     row_height = plot.height / max(len(shown), 1)
     for i, value in enumerate(gap):
-        _text(slide, Box(plot.left + plot.width + 0.05, plot.top + i * row_height,
+        text_box(slide, Box(plot.left + plot.width + 0.05, plot.top + i * row_height,
                          BAR_VALUE_WIDTH - 0.05, row_height),
-              _signed(value), size=CHART_PT, min_size=LABEL_PT, bold=True,
+              signed(value), size=CHART_PT, min_size=LABEL_PT, bold=True,
               colour=SHORTFALL if value < 0 else EXCEED, anchor=MSO_ANCHOR.MIDDLE, inset_y=0.0)  # fmt: skip
 
 
 def _quadrant_slide(prs: PresentationType, report: Report) -> None:
     table = report.gaps.dropna(subset=["experienced_mean", "importance"])
-    slide = _content_slide(prs, report, "Importance–performance: where to concentrate")
+    slide = content_slide(prs, report, "Importance–performance: where to concentrate")
     concentrate = int((table["quadrant"] == "concentrate here").sum())
     verbs = ("matters", "performs") if concentrate == 1 else ("matter", "perform")
-    _message(
+    show_message(
         slide,
-        f"{_count(concentrate, 'touchpoint')} {verbs[0]} more than average and {verbs[1]} "
+        f"{count(concentrate, 'touchpoint')} {verbs[0]} more than average and {verbs[1]} "
         "below average."
         if len(table)
         else "No ratings yet: nothing to place.",
@@ -417,19 +403,20 @@ def _quadrant_slide(prs: PresentationType, report: Report) -> None:
         paragraphs.append(Paragraph(f"{quadrant.capitalize()} ({len(names)})", True,
                                     QUADRANT_COLOURS[quadrant]))  # fmt: skip
         short = [
-            _label(name, panel.width - 2 * INSET_X, lines=1, size=MIN_BODY_PT) for name in names
+            chart_label(name, panel.width - 2 * INSET_X, lines=1, size=MIN_BODY_PT)
+            for name in names
         ]
         paragraphs.append(Paragraph(", ".join(short) or "—"))
-    _rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
+    rich_text(slide, panel, paragraphs, size=BODY_PT, min_size=MIN_BODY_PT)
     lines = [
-        f"{report.name_of(row.touchpoint)}: performance {_num(row.experienced_mean)}, "
-        f"importance {_num(row.importance)}, quadrant {row.quadrant}"
+        f"{report.name_of(row.touchpoint)}: performance {number(row.experienced_mean)}, "
+        f"importance {number(row.importance)}, quadrant {row.quadrant}"
         for row in table.itertuples()
     ]
     crowded = (
         [f"Unlabelled where labels would overlap: {', '.join(unlabelled)}."] if unlabelled else []
     )
-    _notes(slide, [DEFINITIONS["ipa"], *lines, *crowded,
+    set_notes(slide, [DEFINITIONS["ipa"], *lines, *crowded,
                    "Red: falls short (gap < 0); green: meets or exceeds."])  # fmt: skip
 
 
@@ -452,13 +439,13 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
     crosshair = data.add_series("Mean importance")
     for value in x_range:
         crosshair.add_data_point(value, y_mid)
-    chart = _chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_box, data)
+    chart = add_chart(slide, XL_CHART_TYPE.XY_SCATTER, chart_box, data)
     nc.place_plot_area(chart, left=(plot.left - chart_box.left) / chart_box.width,
                        top=(plot.top - chart_box.top) / chart_box.height,
                        width=plot.width / chart_box.width,
                        height=plot.height / chart_box.height)  # fmt: skip
     nc.hide_legend_entries(chart, [2, 3])
-    _axes_at_the_edges(chart)
+    axes_at_the_edges(chart)
     plot_series = list(chart.plots[0].series)
     for series in plot_series[2:]:
         nc.style_line(series, EXPECTED, width_pt=1.5, dashed=True, marker=None)
@@ -467,8 +454,8 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
         axis.major_unit = 0.5 if bounds[1] - bounds[0] <= 4 else 1.0
         axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0.0", False
         axis.has_major_gridlines = False
-    _axis_title(chart.category_axis, "Performance (mean experienced)")
-    _axis_title(chart.value_axis, "Importance")
+    axis_title(chart.category_axis, "Performance (mean experienced)")
+    axis_title(chart.value_axis, "Importance")
 
     captions = _quadrant_captions(slide, plot)
 
@@ -480,7 +467,7 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
         )
 
     labelled = [
-        (series, i, row, _label(report.name_of(row.touchpoint), QUADRANT_LABEL_WIDTH, lines=1))
+        (series, i, row, chart_label(report.name_of(row.touchpoint), QUADRANT_LABEL_WIDTH, lines=1))
         for series, (group, _) in zip(plot_series, groups, strict=False)
         for i, row in enumerate(group.itertuples())
     ]
@@ -495,7 +482,7 @@ def _quadrant_chart(slide: Slide, report: Report, table: pd.DataFrame, chart_box
         if position is None:  # left out where it would cover another; the panel names all
             unlabelled.append(report.name_of(row.touchpoint))
         else:
-            _point_label(series, i, text, INK, LABEL_POSITIONS[position], bold=False)
+            point_label(series, i, text, INK, LABEL_POSITIONS[position], bold=False)
     for series, (_, colour) in zip(plot_series, groups, strict=False):
         nc.style_line(series, colour, marker_pt=12)
         nc.hide_line(series)
@@ -513,7 +500,7 @@ def _quadrant_captions(slide: Slide, plot: Box) -> list[Rect]:
         box = Box(plot.left + plot.width - width - 0.05 if right else plot.left + 0.05,
                   plot.top + plot.height - height - 0.05 if bottom else plot.top + 0.05,
                   width, height)  # fmt: skip
-        _text(slide, box, text, size=LABEL_PT, bold=True, colour=QUADRANT_COLOURS[quadrant],
+        text_box(slide, box, text, size=LABEL_PT, bold=True, colour=QUADRANT_COLOURS[quadrant],
               align=PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT)  # fmt: skip
         boxes.append(Rect(*box))
     return boxes
@@ -522,8 +509,8 @@ def _quadrant_captions(slide: Slide, plot: Box) -> list[Rect]:
 def _shortfalls_slide(prs: PresentationType, report: Report) -> None:
     ordered = worst_first(report.gaps)
     top = ordered[ordered["gap_mean"] < 0].head(TOP_SHORTFALLS)
-    slide = _content_slide(prs, report, f"Top {TOP_SHORTFALLS} shortfalls and who owns them")
-    _message(
+    slide = content_slide(prs, report, f"Top {TOP_SHORTFALLS} shortfalls and who owns them")
+    show_message(
         slide,
         (
             "The largest shortfall; it needs its owner's attention."
@@ -541,10 +528,10 @@ def _shortfalls_slide(prs: PresentationType, report: Report) -> None:
         touchpoint = report.journey.touchpoint(row.touchpoint)
         rows.append(
             [touchpoint.name, touchpoint.stage, touchpoint.role or "unassigned",
-             _signed(row.gap_mean), _interval(row), _share(row.shortfall_share),
-             _signed(row.loss_adjusted_gap), _num(row.recovery_debt, 0)]
+             signed(row.gap_mean), interval(row), percent(row.shortfall_share),
+             signed(row.loss_adjusted_gap), number(row.recovery_debt, 0)]
         )  # fmt: skip
-    height = _table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
+    height = add_table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
                     widths, colours={3: SHORTFALL}, numeric={3, 4, 5, 6, 7})  # fmt: skip
     scale = report.journey.scale.label()
     legend = (
@@ -554,216 +541,52 @@ def _shortfalls_slide(prs: PresentationType, report: Report) -> None:
         f"{report.recovery_ratio:g} per bad one."
     )
     top_of_legend = BODY_BOX.top + height + 0.3
-    _text(slide, Box(BODY_BOX.left, top_of_legend, BODY_BOX.width,
+    text_box(slide, Box(BODY_BOX.left, top_of_legend, BODY_BOX.width,
                      BODY_BOX.top + BODY_BOX.height - top_of_legend),
           legend, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)  # fmt: skip
     lines = [
         f"{i}. {report.name_of(row.touchpoint)} — owner "
         f"{report.journey.touchpoint(row.touchpoint).role or 'unassigned'}: gap "
-        f"{_signed(row.gap_mean)} ({_interval(row)}), falls short for "
-        f"{_share(row.shortfall_share)} of ratings, loss-adjusted {_signed(row.loss_adjusted_gap)}, "
-        f"recovery debt {_num(row.recovery_debt, 0)}, n = {int(row.n)}"
+        f"{signed(row.gap_mean)} ({interval(row)}), falls short for "
+        f"{percent(row.shortfall_share)} of ratings, loss-adjusted {signed(row.loss_adjusted_gap)}, "
+        f"recovery debt {number(row.recovery_debt, 0)}, n = {int(row.n)}"
         for i, row in enumerate(top.itertuples(), start=1)
     ]
-    _notes(slide, [*lines, "", _gap_definition(report), DEFINITIONS["ci"],
+    set_notes(slide, [*lines, "", _gap_definition(report), DEFINITIONS["ci"],
                    DEFINITIONS["shortfall_share"],
                    DEFINITIONS["loss_adjusted"].format(lam=report.loss_aversion),
                    DEFINITIONS["recovery_debt"].format(ratio=report.recovery_ratio),
                    "Owner role: the front-line role named on the touchpoint in the journey file."])  # fmt: skip
 
 
-def _sweep_slide(prs: PresentationType, report: Report) -> None:
-    assert report.sweep is not None and report.promise is not None
-    promise, sweep = report.promise, report.sweep.sort_values("promise")
-    unit = f"\u00a0{_one_line(promise.unit)}" if promise.unit else ""  # "60 min" stays together
-    what = promise.label or report.name_of(promise.touchpoint)
-    slide = _content_slide(prs, report, f"Exceed on {promise.lever.value}: {_one_line(what)}")
-    best = sweep[sweep["recommended"].astype(bool)].iloc[0]
-    current = sweep[np.isclose(sweep["promise"], promise.promised)]
-    figures = (
-        f"met {_share(best['p_met'])}, beaten {_share(best['p_delight'])}, "
-        f"value {best['value_per_1000']:,.0f} per 1,000 prospects"
-    )
-    if np.isclose(best["promise"], promise.promised):
-        message = (
-            f"Today's promise, {promise.promised:g}{unit}, is the best one simulated: {figures}"
-        )
-    else:
-        message = f"Recommended promise {best['promise']:g}{unit}: {figures}"
-        if len(current):
-            now = current.iloc[0]
-            message += (
-                f"; today's {promise.promised:g}{unit}: met {_share(now['p_met'])}, "
-                f"value {now['value_per_1000']:,.0f}"
-            )
-    _message(slide, message + ".")
-
-    half = (BODY_BOX.width - 0.3) / 2
-    x_values = sweep["promise"].to_numpy(float)
-    # A handful of promised values (service levels) are points, not a curve: show them.
-    kind = (
-        XL_CHART_TYPE.XY_SCATTER_LINES
-        if len(sweep) <= 12
-        else XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
-    )
-    markers = XL_MARKER_STYLE.CIRCLE if len(sweep) <= 12 else None
-    share = nc.TextXyChartData(number_format="0.000")
-    for name, column in (("Promise met", "p_met"), ("Beaten (delight)", "p_delight")):
-        series = share.add_series(name)
-        for xv, yv in zip(x_values, sweep[column].to_numpy(float), strict=True):
-            series.add_data_point(xv, yv)
-    _vertical(share, f"Recommended {best['promise']:g}{unit}", best["promise"], (0.0, 1.0))
-    _vertical(share, f"Today {promise.promised:g}{unit}", promise.promised, (0.0, 1.0))
-    box = Box(BODY_BOX.left, BODY_BOX.top, half, BODY_BOX.height)
-    chart = _chart(slide, kind, box, share)
-    _sweep_plot_area(chart, box)
-    met, beaten, recommended, today = chart.plots[0].series
-    nc.style_line(met, EXPERIENCED, width_pt=3, marker=markers)
-    nc.style_line(beaten, EXCEED, width_pt=3, dashed=True, marker=markers)
-    nc.style_line(recommended, EXCEED, width_pt=2, marker=None)
-    nc.style_line(today, EXPECTED, width_pt=2, dashed=True, marker=None)
-    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0.0, 1.05
-    chart.value_axis.major_unit = 0.25
-    chart.value_axis.tick_labels.number_format = "0%"
-    chart.value_axis.tick_labels.number_format_is_linked = False
-    _promise_axis(chart, x_values, promise.promised, unit)
-    _axis_title(chart.value_axis, "Share of customers")
-
-    value = nc.TextXyChartData(number_format="#,##0.0")
-    series = value.add_series("Value per 1,000 prospects")
-    values = sweep["value_per_1000"].to_numpy(float)
-    for xv, yv in zip(x_values, values, strict=True):
-        series.add_data_point(xv, yv)
-    value.add_series("Recommended").add_data_point(
-        float(best["promise"]), float(best["value_per_1000"])
-    )
-    low, high = _value_range(values)
-    _vertical(value, "Today", promise.promised, (low, high))
-    box = Box(BODY_BOX.left + half + 0.3, BODY_BOX.top, half, BODY_BOX.height)
-    chart = _chart(slide, kind, box, value)
-    _sweep_plot_area(chart, box)
-    nc.hide_legend_entries(chart, [2])
-    value_line, recommended, today = chart.plots[0].series
-    nc.style_line(value_line, "#3A4250", width_pt=3, marker=markers)
-    nc.style_line(recommended, EXCEED, marker=XL_MARKER_STYLE.DIAMOND, marker_pt=17)
-    nc.hide_line(recommended)
-    nc.style_line(today, EXPECTED, width_pt=2, dashed=True, marker=None)
-    _point_label(recommended, 0, f"{best['promise']:g}{unit}", EXCEED, XL_LABEL_POSITION.ABOVE)
-    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = low, high
-    chart.value_axis.major_unit = _nice_step((high - low) / 5)
-    chart.value_axis.tick_labels.number_format = "#,##0"
-    chart.value_axis.tick_labels.number_format_is_linked = False
-    _promise_axis(chart, x_values, promise.promised, unit)
-    _axis_title(chart.value_axis, "Value per 1,000 prospects")
-
-    step = max(1, len(sweep) // 25)
-    rows = [
-        f"promise {r.promise:g}{unit}: met {_share(r.p_met)}, beaten {_share(r.p_delight)}, "
-        f"mean margin {r.mean_margin:+.3g}, satisfaction {r.satisfaction:+.3f}, "
-        f"value {r.value_per_1000:,.1f} per 1,000" + (" ← recommended" if r.recommended else "")
-        for r in sweep.iloc[::step].itertuples()
-    ]
-    direction = "lower" if promise.lever.lower_is_better else "higher"
-    _notes(slide, [
-        f"Lever: {promise.lever.value} ({direction} is better for the customer); promise today: "
-        f"{promise.promised:g}{unit} at {report.name_of(promise.touchpoint)}.", *rows, "",
-        "Promise met: share of simulated deliveries at or better than the promise. Beaten "
-        "(delight): better by at least the delight threshold. Value per 1,000 prospects: the "
-        "customers a promise wins (conversion) times what they are worth when it is kept, beaten "
-        "or missed (retention). A bolder promise wins more customers but is missed more often; "
-        "the recommended promise has the highest value. Over-promise to acquire, over-deliver "
-        "to retain.",
-    ])  # fmt: skip
-
-
-def _axes_at_the_edges(chart: Any) -> None:
-    """XY axes along the left and bottom edges, not through 0 inside the plot."""
-    chart.category_axis.crosses = XL_AXIS_CROSSES.MINIMUM
-    chart.value_axis.crosses = XL_AXIS_CROSSES.MINIMUM
-
-
-def _point_label(
-    series: Any, index: int, text: str, colour: str, position: Any, *, bold: bool = True
-) -> None:
-    """A data label with its own text on one line; the run carries the font (renderers ignore
-    the label's own)."""
-    label = series.points[index].data_label
-    label.has_text_frame = True
-    label.position = position
-    label.text_frame.word_wrap = False  # LibreOffice otherwise wraps labels at about 1.2 in
-    paragraph = label.text_frame.paragraphs[0]
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size, run.font.bold = Pt(LABEL_PT), bold
-    run.font.color.rgb = nc.rgb(colour)
-
-
-def _vertical(data: Any, name: str, x: float, span: tuple[float, float]) -> None:
-    series = data.add_series(name)
-    for y in span:
-        series.add_data_point(float(x), float(y))
-
-
-def _sweep_plot_area(chart: Any, box: Box) -> None:
-    top, bottom, left, right = 0.85, 0.85, 1.0, 0.3
-    _axes_at_the_edges(chart)
-    nc.place_legend(chart, left=0.02, top=0.0, width=0.96, height=(top - 0.1) / box.height)
-    nc.place_plot_area(chart, left=left / box.width, top=top / box.height,
-                       width=(box.width - left - right) / box.width,
-                       height=(box.height - top - bottom) / box.height)  # fmt: skip
-
-
-def _value_range(values: np.ndarray) -> tuple[float, float]:
-    """Round bounds with room above the highest value for the recommended label."""
-    finite = values[np.isfinite(values)]
-    if not finite.size:
-        return 0.0, 1.0
-    low, high = float(finite.min()), float(finite.max())
-    spread = max(high - low, abs(high) * 0.05, 1.0)
-    step = _nice_step((spread * 1.4) / 5)
-    return math.floor((low - 0.1 * spread) / step) * step, math.ceil(
-        (high + 0.3 * spread) / step
-    ) * step
-
-
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw` (axis tick spacing)."""
-    exponent = math.floor(math.log10(raw)) if raw > 0 else 0
-    for mantissa in (1, 2, 2.5, 5, 10):
-        step = mantissa * 10.0**exponent
-        if step >= raw * (1 - 1e-9):
-            return step
-    return 10.0 ** (exponent + 1)
-
-
 def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: list[str]) -> None:
     table = report.gaps.set_index("touchpoint").loc[touchpoints].reset_index()
-    slide = _content_slide(prs, report, f"For trainers: {_one_line(role)}")
+    slide = content_slide(prs, report, f"For trainers: {one_line(role)}")
     rated = table.dropna(subset=["gap_mean"])
     if rated.empty:
         message = "No ratings yet for these touchpoints."
     elif (rated["gap_mean"] < 0).any():
         worst = rated.loc[rated["gap_mean"].idxmin()]
         message = (
-            f"Biggest shortfall: {_one_line(report.name_of(worst['touchpoint']))}: customers "
-            f"expect {_num(worst['expected_mean'], 1)}, experience "
-            f"{_num(worst['experienced_mean'], 1)} ({_signed(worst['gap_mean'])})."
+            f"Biggest shortfall: {one_line(report.name_of(worst['touchpoint']))}: customers "
+            f"expect {number(worst['expected_mean'], 1)}, experience "
+            f"{number(worst['experienced_mean'], 1)} ({signed(worst['gap_mean'])})."
         )
     else:
         message = "Every rated touchpoint meets or exceeds expectations: keep it up."
-    _message(slide, message)
+    show_message(slide, message)
     header = ["Touchpoint", "Stage", "Expected", "Experienced", "Gap", "Falls short for",
               "Quadrant"]  # fmt: skip
     widths = [3.0, 1.4, 1.2, 1.45, 1.0, 1.35, 2.9]
     shown = table.head(MAX_ROLE_ROWS)
     rows = [
-        [report.name_of(row.touchpoint), row.stage, _num(row.expected_mean),
-         _num(row.experienced_mean), _signed(row.gap_mean), _share(row.shortfall_share),
+        [report.name_of(row.touchpoint), row.stage, number(row.expected_mean),
+         number(row.experienced_mean), signed(row.gap_mean), percent(row.shortfall_share),
          row.quadrant.capitalize() if isinstance(row.quadrant, str) else "—"]
         for row in shown.itertuples()
     ]  # fmt: skip
     colours = [SHORTFALL if g < 0 else EXCEED if g >= 0 else INK for g in shown["gap_mean"]]
-    height = _table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
+    height = add_table(slide, Box(BODY_BOX.left, BODY_BOX.top, sum(widths), 0), header, rows,
                     widths, colours={4: colours}, numeric={2, 3, 4, 5})  # fmt: skip
     bottom = BODY_BOX.top + BODY_BOX.height
     prompt_box = Box(BODY_BOX.left, bottom - ROLE_PROMPT_HEIGHT, BODY_BOX.width, ROLE_PROMPT_HEIGHT)
@@ -781,226 +604,21 @@ def _role_slide(prs: PresentationType, report: Report, role: str, touchpoints: l
     )
     if len(table) > MAX_ROLE_ROWS:
         prompt = f"{len(table) - MAX_ROLE_ROWS} more touchpoints are in the notes. " + prompt
-    _text(slide, prompt_box, prompt, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)
+    text_box(slide, prompt_box, prompt, size=BODY_PT, min_size=MIN_BODY_PT, colour=MUTED)
     lines = [
-        f"{report.name_of(row.touchpoint)} ({row.stage}): expected {_num(row.expected_mean)}, "
-        f"experienced {_num(row.experienced_mean)}, gap {_signed(row.gap_mean)}, falls short for "
-        f"{_share(row.shortfall_share)} of {int(row.n)} ratings, quadrant {row.quadrant}"
+        f"{report.name_of(row.touchpoint)} ({row.stage}): expected {number(row.expected_mean)}, "
+        f"experienced {number(row.experienced_mean)}, gap {signed(row.gap_mean)}, falls short for "
+        f"{percent(row.shortfall_share)} of {int(row.n)} ratings, quadrant {row.quadrant}"
         for row in table.itertuples()
     ]
-    _notes(slide, [f"Touchpoints owned by {role}, in journey order.", *lines, "",
+    set_notes(slide, [f"Touchpoints owned by {role}, in journey order.", *lines, "",
                    _gap_definition(report), DEFINITIONS["shortfall_share"],
                    "Knowing, doing, being: three depths of service for front-line training."])  # fmt: skip
-
-
-# Building blocks ---------------------------------------------------------------------------
 
 
 def worst_first(gaps: pd.DataFrame) -> pd.DataFrame:
     """Rated touchpoints, lowest mean gap first (ties keep journey order)."""
     return gaps.dropna(subset=["gap_mean"]).sort_values("gap_mean", kind="stable")
-
-
-def _widen_template(prs: PresentationType) -> None:
-    """16:9 slides, with the 4:3 master and layouts stretched so new slides fit too."""
-    factor = SLIDE_WIDTH_EMU / prs.slide_width
-    prs.slide_width, prs.slide_height = Emu(SLIDE_WIDTH_EMU), Emu(SLIDE_HEIGHT_EMU)
-    for master in prs.slide_masters:
-        for holder in (master, *master.slide_layouts):
-            for shape in holder.shapes:
-                # A layout placeholder without its own position inherits the (widened) master's.
-                own = shape._element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
-                if own is not None:
-                    shape.left = Emu(round(shape.left * factor))
-                    shape.width = Emu(round(shape.width * factor))
-
-
-def _content_slide(prs: PresentationType, report: Report, title: str) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-    _place_text(slide.shapes.title, TITLE_BOX, title, size=TITLE_PT, min_size=MIN_TITLE_PT,
-                bold=True, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
-    footer = [_one_line(report.journey.name), _date(report), *report.filters]
-    _text(slide, FOOTER_BOX, " · ".join(footer), size=FOOTER_PT, colour=MUTED)
-    return slide
-
-
-def _message(slide: Slide, text: str) -> None:
-    _text(slide, MESSAGE_BOX, text, size=MESSAGE_PT, min_size=MIN_MESSAGE_PT)
-
-
-def _text(slide: Slide, box: Box, text: str, **style: Any) -> Any:
-    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
-    _place_text(shape, box, text, **style)
-    return shape
-
-
-def _rich_text(
-    slide: Slide, box: Box, paragraphs: Sequence[Paragraph], *, size: float, min_size: float
-) -> Any:
-    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
-    _place_paragraphs(shape, box, paragraphs, size=size, min_size=min_size)
-    return shape
-
-
-def _place_text(
-    shape: Any,
-    box: Box,
-    text: str,
-    *,
-    bold: bool = False,
-    colour: str = INK,
-    **layout: Any,
-) -> None:
-    """Put `shape` at `box` and write `text` at the largest size that fits (then "…")."""
-    paragraphs = [Paragraph(line, bold, colour) for line in text.split("\n")]
-    _place_paragraphs(shape, box, paragraphs, **layout)
-
-
-def _place_paragraphs(
-    shape: Any,
-    box: Box,
-    paragraphs: Sequence[Paragraph],
-    *,
-    size: float,
-    min_size: float | None = None,
-    align: PP_ALIGN = PP_ALIGN.LEFT,
-    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    inset_y: float = INSET_Y,
-) -> None:
-    shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = Inches(INSET_X)
-    frame.margin_top = frame.margin_bottom = Inches(inset_y)
-    frame.vertical_anchor = anchor
-    # Measured as bold when any paragraph is: never narrower than what is drawn.
-    fitted = fit_text("\n".join(_printable(p.text) for p in paragraphs),
-                      width_in=box.width - 2 * INSET_X, height_in=box.height - 2 * inset_y,
-                      size_pt=size, min_size_pt=min_size, bold=any(p.bold for p in paragraphs))  # fmt: skip
-    kept = fitted.text.split("\n")
-    styled = [p._replace(text=text) for p, text in zip(paragraphs, kept, strict=False)]
-    _write(frame, styled, fitted.size_pt, align=align)
-
-
-def _write(frame: Any, paragraphs: Sequence[Paragraph], size: float, *, align: PP_ALIGN) -> None:
-    frame.clear()
-    for i, styled in enumerate(paragraphs):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.alignment = align
-        paragraph.line_spacing = 1.0
-        run = paragraph.add_run()
-        run.text = styled.text
-        run.font.size = Pt(size)
-        run.font.bold = styled.bold
-        run.font.color.rgb = nc.rgb(styled.colour)
-
-
-def _table(
-    slide: Slide,
-    box: Box,
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    *,
-    colours: dict[int, str | Sequence[str]] | None = None,
-    numeric: frozenset[int] | set[int] = frozenset(),
-) -> float:
-    """A table whose every cell fits on its row; returns its height in inches."""
-    header_height, row_height = 0.62, 0.42
-    height = header_height + row_height * len(rows)
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(box.left), Inches(box.top),
-                                   Inches(sum(widths)), Inches(height))  # fmt: skip
-    table = shape.table
-    for j, width in enumerate(widths):
-        table.columns[j].width = Inches(width)
-    table.rows[0].height = Inches(header_height)
-    for i in range(1, len(rows) + 1):
-        table.rows[i].height = Inches(row_height)
-    # One type size for the header and one for the body, the largest at which every cell
-    # fits; a cell that still does not fit at the smallest size is cut with "…".
-    header_size = _common_size(header, widths, header_height, bold=True)
-    body_size = min(
-        (_common_size(values, widths, row_height, bold=False) for values in rows),
-        default=TABLE_PT,
-    )
-    for i, values in enumerate([header, *rows]):
-        for j, value in enumerate(values):
-            colour = INK if i else "#FFFFFF"
-            if i and colours and j in colours:
-                given = colours[j]
-                colour = given if isinstance(given, str) else given[i - 1]
-            right = j in numeric  # figures line up on the right
-            _fill_cell(table.cell(i, j), widths[j], header_height if i == 0 else row_height,
-                       str(value), size=body_size if i else header_size, bold=i == 0,
-                       colour=colour, align=PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT)  # fmt: skip
-    return height
-
-
-def _common_size(
-    values: Sequence[str], widths: Sequence[float], height: float, *, bold: bool
-) -> float:
-    for size in range(TABLE_PT, MIN_TABLE_PT - 1, -1):
-        if all(
-            fits(_printable(str(v)), size_pt=size, width_in=w - 2 * INSET_X,
-                 height_in=height - 2 * INSET_Y, bold=bold)
-            for v, w in zip(values, widths, strict=True)
-        ):  # fmt: skip
-            return size
-    return MIN_TABLE_PT
-
-
-def _fill_cell(
-    cell: Any,
-    width: float,
-    height: float,
-    text: str,
-    *,
-    size: float,
-    bold: bool,
-    colour: str,
-    align: PP_ALIGN,
-) -> None:
-    cell.margin_left = cell.margin_right = Inches(INSET_X)
-    cell.margin_top = cell.margin_bottom = Inches(INSET_Y)
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-    fitted = fit_text(_printable(text), width_in=width - 2 * INSET_X,
-                      height_in=height - 2 * INSET_Y, size_pt=size, bold=bold)  # fmt: skip
-    _write(cell.text_frame, [Paragraph(fitted.text, bold, colour)], fitted.size_pt, align=align)
-
-
-def _chart(slide: Slide, kind: XL_CHART_TYPE, box: Box, data: Any, *, legend: bool = True) -> Any:
-    frame = slide.shapes.add_chart(kind, *(Inches(v) for v in box), data)
-    nc.style_chart(frame.chart, font_pt=CHART_PT, legend=legend)
-    return frame.chart
-
-
-def _axis_title(axis: Any, text: str) -> None:
-    axis.has_title = True
-    frame = axis.axis_title.text_frame
-    frame.text = text
-    for paragraph in frame.paragraphs:
-        for run in paragraph.runs:
-            run.font.size, run.font.bold = Pt(CHART_PT), False
-
-
-def _promise_axis(chart: Any, x_values: np.ndarray, current: float, unit: str) -> None:
-    """Round ticks, with a step of room when a promise sits on the edge of the range."""
-    axis = chart.category_axis
-    low, high = min(float(x_values.min()), current), max(float(x_values.max()), current)
-    step = _nice_step((high - low) / 6) if high > low else 1.0
-    start, stop = math.floor(low / step) * step, math.ceil(high / step) * step
-    start -= step if math.isclose(start, low) else 0
-    stop += step if math.isclose(stop, high) else 0
-    axis.minimum_scale, axis.maximum_scale, axis.major_unit = start, stop, step
-    # An empty negative section hides the ticks below 0 of a scale that cannot go negative.
-    axis.tick_labels.number_format = "General;;0" if low >= 0 else "General"
-    axis.tick_labels.number_format_is_linked = False
-    _axis_title(axis, f"Promise{' (' + unit.strip() + ')' if unit else ''}")
-
-
-def _notes(slide: Slide, lines: Sequence[str]) -> None:
-    slide.notes_slide.notes_text_frame.text = _printable("\n".join(lines))
 
 
 def _in_journey_order(report: Report) -> pd.DataFrame:
@@ -1030,58 +648,5 @@ def _nice_range(values: np.ndarray) -> tuple[float, float]:
     return math.floor((values.min() - pad) * 2) / 2, math.ceil((values.max() + pad) * 2) / 2
 
 
-def _label(text: str, width_in: float, *, lines: int, size: float = LABEL_PT) -> str:
-    """A chart label shortened with "…" to `lines` lines of `width_in` (charts wrap labels)."""
-    return fit_text(_one_line(text), width_in=width_in, height_in=lines * line_height(size),
-                    size_pt=size).text  # fmt: skip
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _gap_definition(report: Report) -> str:
     return GAP_DEFINITION.format(scale=report.journey.scale.label())
-
-
-def _date(report: Report) -> str:
-    return f"{report.created.day} {report.created:%B %Y}"
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-def _printable(text: str) -> str:
-    """Drop control characters other than newlines; XML 1.0 cannot hold most of them."""
-    return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ord(ch) >= 32)
-
-
-def _num(value: float, digits: int = 2) -> str:
-    return "—" if not _finite(value) else f"{value:.{digits}f}"
-
-
-def _signed(value: float) -> str:
-    return "—" if not _finite(value) else f"{value:+.2f}".replace("-", "−")
-
-
-def _share(value: float) -> str:
-    return "—" if not _finite(value) else f"{value:.0%}"
-
-
-def _interval(row: Any) -> str:
-    low, high = _get(row, "gap_ci_low"), _get(row, "gap_ci_high")
-    if not (_finite(low) and _finite(high)):
-        return "—"
-    return f"{_signed(low)} to {_signed(high)}"
-
-
-def _get(row: Any, name: str) -> Any:
-    return row[name] if isinstance(row, pd.Series) else getattr(row, name)
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
