@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -615,29 +616,52 @@ def app_elements(node) -> Iterator[object]:
         yield from app_elements(child)
 
 
+def rendered_as_markup(app: AppTest) -> tuple[list[str], int]:
+    """Texts the page would render as HTML that carry a name's markup, and how many charts
+    showed the names escaped (plotly.js reads a subset of HTML in its labels)."""
+    raw, escaped = [], 0
+    for element in app_elements(app._tree):
+        proto = getattr(element, "proto", None)
+        if proto is None:
+            continue
+        fields = {f.name for f, _ in proto.ListFields()}
+        body = getattr(proto, "body", "") if "body" in fields else ""
+        if getattr(proto, "allow_html", False) or type(proto).__name__ == "Html":
+            raw += [body] if any(tag in body for tag in RAW_MARKUP) else []
+        if "spec" in fields:  # a plotly chart
+            texts = list(strings_in(json.loads(proto.spec)))
+            raw += [t for t in texts if any(tag in t for tag in RAW_MARKUP)]
+            escaped += any("&lt;script&gt;" in t for t in texts)
+    return raw, escaped
+
+
 def test_markup_names_are_text_on_every_app_page(app_db):
+    """The markup journey, with a workshop whose participant is named in markup too."""
     from journeymap.ui.navigation import PAGES
 
+    journey = load_journey(BAD / MARKUP)
+    participant = text_of("participant-name-markup.txt")
     with open_store(app_db) as store:
-        store.save_journey(load_journey(BAD / MARKUP))
-    escaped_in_charts = 0
+        store.save_journey(journey)
+        workshop = workshops.open_workshop(store, journey.id, title="<i>Branch</i> 12")
+        answers = {tp.id: {"expected": 6.0, "experienced": 3.0} for tp in journey.touchpoints}
+        workshops.submit(
+            store, workshop, journey, answers, participant="p1", name=participant,
+            submission_key="k1",
+        )  # fmt: skip
+    charts_with_names = 0
     for spec in PAGES:
-        app = app_on(spec.url_path, journey="markup")
+        app = open_app(spec.url_path)
+        app.session_state["journey"] = journey.id
+        app.session_state["workshop_shown"] = workshop.code
+        app.run()
         assert not app.exception, f"{spec.url_path}: {app.exception}"
-        for element in app_elements(app._tree):
-            proto = getattr(element, "proto", None)
-            if proto is None:
-                continue
-            fields = {f.name for f, _ in proto.ListFields()}
-            body = getattr(proto, "body", "") if "body" in fields else ""
-            if getattr(proto, "allow_html", False) or type(proto).__name__ == "Html":
-                assert not any(tag in body for tag in RAW_MARKUP), f"{spec.url_path}: {body!r}"
-            if "spec" in fields:  # a plotly chart, drawn by plotly.js
-                texts = list(strings_in(json.loads(proto.spec)))
-                raw = [t for t in texts if any(tag in t for tag in RAW_MARKUP)]
-                assert not raw, f"{spec.url_path} chart would render {raw[0]!r} as HTML"
-                escaped_in_charts += any("&lt;script&gt;" in t for t in texts)
-    assert escaped_in_charts, "no chart showed the names: the check above checked nothing"
+        raw, escaped = rendered_as_markup(app)
+        assert not raw, f"{spec.url_path} would render {raw[0]!r} as HTML"
+        charts_with_names += escaped
+        if spec.url_path == "workshop":
+            assert any(participant in t.value for t in app.text), "the participant is not listed"
+    assert charts_with_names, "no chart showed the names: the check above checked nothing"
 
 
 # Join codes and the participant's form ----------------------------------------------------------
@@ -901,3 +925,154 @@ def test_cli_in_a_subprocess_prints_the_message_and_no_traceback(tmp_path, templ
             "ratings-above-scale.csv: row 3, experienced: 9" in result.stderr
         )
     assert_unchanged(target, template_db)
+
+
+# The app's Join page: code, name and the rating form ----------------------------------------
+
+JOIN_BUTTON = "FormSubmitter:join_form-Join"
+
+
+@pytest.fixture
+def app_workshop(app_db, tmp_path) -> tuple[str, Path]:
+    """An open workshop in the app's store; returns its code and a copy of the file as it is."""
+    with open_store(app_db) as store:
+        code = workshops.open_workshop(store, "pizza-delivery", title="Branch 12").code
+    baseline = tmp_path / "with-workshop.duckdb"
+    shutil.copyfile(app_db, baseline)
+    return code, baseline
+
+
+def join_in_app(typed_code: str, name: str) -> AppTest:
+    app = app_on("join")
+    # set_value, not input(): a client that sends its own websocket messages is not held to
+    # the browser's max_chars (the server cuts the text to it; the checks after that count).
+    app.text_input(key="join_code").set_value(typed_code)
+    app.text_input(key="join_name").set_value(name)
+    return app.button(key=JOIN_BUTTON).click().run()
+
+
+@pytest.mark.parametrize(("file", "message"), JOIN_REFUSED)
+def test_join_page_refuses_a_bad_code_and_stores_nothing(app_db, app_workshop, file, message):
+    typed = text_of(file)
+    app = join_in_app(typed, "Ana")
+    limit = app.text_input(key="join_code").max_chars
+    assert message.replace(repr(typed), repr(typed[:limit])) in errors(app)
+    assert "join_joined_code" not in app.session_state
+    close_app_store(app_db)
+    assert_unchanged(app_db, app_workshop[1])
+
+
+def test_join_page_refuses_a_blank_name_and_stores_nothing(app_db, app_workshop):
+    code, baseline = app_workshop
+    app = join_in_app(workshops.format_join_code(code), text_of("participant-name-blank.txt"))
+    assert "your name: is required" in errors(app)
+    close_app_store(app_db)
+    assert_unchanged(app_db, baseline)
+
+
+def test_join_page_keeps_a_name_to_its_field_length_and_stores_nothing_yet(app_db, app_workshop):
+    code, baseline = app_workshop
+    typed = text_of("participant-name-too-long.txt")
+    app = join_in_app(workshops.format_join_code(code), typed)
+    assert not errors(app)
+    # The name field holds MAX_NAME_LENGTH characters: the browser stops there, and the server
+    # cuts a longer value to it, so the name is what the field could show.
+    limit = workshops.MAX_NAME_LENGTH
+    assert app.session_state["join_joined_name"] == workshops.participant_name(typed[:limit])
+    close_app_store(app_db)
+    assert_unchanged(app_db, baseline)
+
+
+def test_join_page_refuses_a_closed_workshops_code(app_db, app_workshop):
+    code, _ = app_workshop
+    with open_store(app_db) as store:
+        store.close_workshop(code)
+    app = join_in_app(code, "Ana")
+    assert f"Workshop {workshops.format_join_code(code)} has been closed" in errors(app)
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [case for case in ANSWERS_REFUSED if case.id in {"participant-answers-empty",
+                                                      "participant-answers-half-filled"}],
+)  # fmt: skip
+def test_rating_form_refuses_a_half_filled_or_empty_form_and_stores_nothing(
+    app_db, app_workshop, file, message
+):
+    # The form offers only the scale's points, so off-scale, infinite or zero answers cannot
+    # be typed there; those cases go through workshops.submit above.
+    code, baseline = app_workshop
+    app = join_in_app(workshops.format_join_code(code), "Ana")
+    for tp_id, values in json.loads((BAD / file).read_text()).items():
+        for field, value in values.items():
+            if value is not None:
+                app.segmented_control(key=f"join_{code}_{tp_id}_{field}").set_value(int(value))
+    app.button(key=f"FormSubmitter:join_ratings_{code}-Send my ratings").click().run()
+    assert f"Nothing was sent. {message}" in errors(app)
+    close_app_store(app_db)
+    assert_unchanged(app_db, baseline)
+
+
+# The app's journey editor ---------------------------------------------------------------------
+
+VIEW_OF_TABLE = {"touchpoints": "Touchpoints", "transitions": "Transitions"}
+# What the browser can send: no Infinity (JSON has none), no touchpoint outside a select
+# column's options (the edit is dropped), and text typed into a number column arrives empty.
+EDITOR_PAGE_CASES = [
+    case("editor-share-not-a-number.json", "Transitions table, row 1, Share: is empty"),
+    *(
+        c
+        for c in EDITS_REFUSED
+        if "infinite" not in c.id and c.id not in {"editor-share-not-a-number",
+                                                    "editor-transition-to-missing-touchpoint"}
+    ),
+]  # fmt: skip
+
+
+def unescaped(markdown: str) -> str:
+    """Text the page escaped for Markdown (`\\(`), as the reader sees it."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+@pytest.mark.parametrize(("file", "message"), EDITOR_PAGE_CASES)
+def test_edit_page_refuses_a_bad_cell_and_stores_nothing(app_db, tmp_path, file, message):
+    # Named apart from the pizza sample: the picker confuses journeys of one name (see below).
+    base = load_journey(BAD / "base-journey.json").model_copy(update={"name": "Base journey"})
+    with open_store(app_db) as store:
+        store.save_journey(base)
+    baseline = tmp_path / "with-base.duckdb"
+    shutil.copyfile(app_db, baseline)
+    edit = json.loads((BAD / file).read_text())
+    original = getattr(editing.journey_tables(base), edit["table"])[edit["column"]].tolist()
+    # Cell edits as the browser sends them: {row position: {column: value}}.
+    changes = {
+        row: {edit["column"]: value}
+        for row, (value, was) in enumerate(zip(edit["values"], original, strict=True))
+        if value != was
+    }
+    app = open_app("edit")
+    app.session_state["journey"] = base.id
+    app.session_state["edit_view"] = VIEW_OF_TABLE[edit["table"]]
+    app.run().run()  # the first visit to a table renews its editor's key once
+    (table,) = app.data_editor
+    app.session_state[table.key] = {"edited_rows": changes, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button(key="edit_save").click().run()
+    assert "Not saved, nothing was stored" in errors(app)
+    assert message in unescaped(errors(app))
+    close_app_store(app_db)
+    assert_unchanged(app_db, baseline)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="session.journey_picker labels journeys by name and version only; with two journeys "
+    "of one name the selectbox jumps to the other one on the next rerun (edits would then go to "
+    "the wrong journey). Labels need to be unique, e.g. with the id when names repeat.",
+)
+def test_a_journey_imported_under_a_name_already_used_stays_selected(app_db):
+    app = upload_journey(app_on("journeys"), "copy.json", (BAD / "base-journey.json").read_bytes())
+    assert app.session_state["journey"] == "pizza"  # selected after the import
+    for _ in range(2):
+        app.run()
+        assert app.session_state["journey"] == "pizza"
