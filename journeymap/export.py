@@ -128,11 +128,12 @@ def sweep_table(report: Report) -> pd.DataFrame:
 
 
 def zip_bundle(files: Mapping[str, bytes]) -> bytes:
-    """Several export files as one zip archive, for a single download."""
+    """Several export files as one zip archive, for a single download; names without folders,
+    so unzipping never writes outside the folder it unzips into."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            archive.writestr(Path(name).name, data)
     return buffer.getvalue()
 
 

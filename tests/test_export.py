@@ -207,6 +207,17 @@ def test_report_sweeps_the_chosen_lever_or_the_one_asked_for(retail, retail_rati
     assert time.sweep["recommended"].sum() == 1
 
 
+def test_zip_bundle_holds_each_file_once_under_its_name(hostile_report):
+    import zipfile
+
+    files = export.csv_tables(hostile_report)
+    with zipfile.ZipFile(io.BytesIO(export.zip_bundle(files))) as bundle:
+        assert sorted(bundle.namelist()) == sorted(files)
+        assert all(bundle.read(name) == data for name, data in files.items())
+    with zipfile.ZipFile(io.BytesIO(export.zip_bundle({"../escape.csv": b"x"}))) as bundle:
+        assert bundle.namelist() == ["escape.csv"]  # no paths out of the folder it unzips into
+
+
 # Files and the command -----------------------------------------------------------------------
 
 
