@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -42,7 +42,7 @@ class ParsedRatings:
 
 def empty_ratings() -> pd.DataFrame:
     """A ratings frame with no rows and the canonical columns and dtypes."""
-    return _canonical(pd.DataFrame({c: pd.Series(dtype=object) for c in REQUIRED_COLUMNS}))
+    return _canonical({c: pd.Series(dtype=object) for c in REQUIRED_COLUMNS}, pd.RangeIndex(0))
 
 
 def read_ratings(
@@ -147,8 +147,7 @@ def ratings_from_frame(
         for i in hits[:_PROBLEMS_DESCRIBED_PER_CHECK]:
             problems.append((i, Problem(f"{where(i)}{column}", describe(raw[column].iloc[i]))))
 
-    frame = pd.DataFrame(index=raw.index)
-    frame["touchpoint"] = _touchpoint_ids(raw["touchpoint"], journey, flag)
+    checked = {"touchpoint": _touchpoint_ids(raw["touchpoint"], journey, flag)}
     low, high = journey.scale.min, journey.scale.max
     for column in ("expected", "experienced", "adequate", "desired", "importance"):
         if column not in raw.columns:
@@ -162,31 +161,31 @@ def ratings_from_frame(
                 column,
                 lambda v: f"{v} is outside the journey's {journey.scale.label()} scale",
             )
-        frame[column] = values
+        checked[column] = values
     for column in TEXT_COLUMNS:
         if column in raw.columns:
-            frame[column] = raw[column].fillna("").astype(str).str.strip()
+            checked[column] = raw[column].fillna("").astype(str).str.strip()
     if "recorded_at" in raw.columns:
-        frame["recorded_at"] = _timestamps(raw["recorded_at"], flag)
+        checked["recorded_at"] = _timestamps(raw["recorded_at"], flag)
 
     if problems:
         problems.sort(key=lambda item: item[0])
         raise RatingsError(source, [p for _, p in problems], total=total)
-    return ParsedRatings(_canonical(frame), warnings)
+    return ParsedRatings(_canonical(checked, raw.index), warnings)
 
 
-def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
-    out["touchpoint"] = frame["touchpoint"].astype(str)
+def _canonical(frame: Mapping[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    # Built in one go from whole columns: a workshop form of ten rows is validated on every
+    # submission, and column-by-column assignment costs more than the data.
+    n = len(index)
+    columns: dict[str, object] = {"touchpoint": frame["touchpoint"].astype(str)}
     for column in (*SCALE_COLUMNS, "importance"):
-        out[column] = frame[column].astype(float) if column in frame else np.nan
+        columns[column] = frame[column].astype(float) if column in frame else np.full(n, np.nan)
     for column in TEXT_COLUMNS:
-        out[column] = frame[column].astype(str) if column in frame else ""
-    stamps = (
-        frame["recorded_at"] if "recorded_at" in frame else pd.Series(pd.NaT, index=frame.index)
-    )
-    out["recorded_at"] = pd.to_datetime(stamps, utc=True).astype("datetime64[us, UTC]")
-    return out[list(RATING_COLUMNS)]
+        columns[column] = frame[column].astype(str) if column in frame else ""
+    stamps = frame["recorded_at"] if "recorded_at" in frame else pd.Series(pd.NaT, index=index)
+    columns["recorded_at"] = pd.to_datetime(stamps, utc=True).astype("datetime64[us, UTC]")
+    return pd.DataFrame(columns, index=index)[list(RATING_COLUMNS)]
 
 
 def _touchpoint_ids(column: pd.Series, journey: Journey, flag) -> pd.Series:
