@@ -49,7 +49,7 @@ def session_id() -> str:
 
 
 def journey_picker() -> None:
-    """The sidebar's journey selector; its value is in the URL (`?journey=…`) to share."""
+    """The sidebar's journey selector; the address bar keeps its id (`?journey=…`) to share."""
     summaries = get_store().journeys()
     if not summaries:
         return
@@ -67,9 +67,11 @@ def journey_picker() -> None:
         list(names),
         format_func=names.__getitem__,
         key=JOURNEY_KEY,
-        bind="query-params",
         help="Every page shows this journey. The address bar keeps it, so a link shares it.",
     )
+    # Synced by hand rather than with `bind`, which would put the label (with its version
+    # number) in the address instead of the id, and links would break after the next save.
+    st.query_params[JOURNEY_KEY] = st.session_state[JOURNEY_KEY]
 
 
 def select_journey(journey_id: str) -> None:

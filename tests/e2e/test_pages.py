@@ -37,3 +37,11 @@ def test_export_page_offers_the_deck(page, app_server):
     page.get_by_text("Download the deck (.pptx)").wait_for(timeout=120_000)
     no_exception(page)
     screenshot(page, "export")
+
+
+def test_the_address_holds_the_journey_id_not_its_label(page, app_server):
+    page.goto(f"{app_server.url}/map?journey=taxi-booking")
+    wait_for_app(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    assert page.url.endswith("/map?journey=taxi-booking")
+    assert page.get_by_role("heading", name="Taxi booking: journey map").count() == 1
