@@ -96,10 +96,29 @@ def test_flow_sizes_nodes_by_visits_and_colours_by_gap(journey, gaps):
     assert list(nodes.marker.color) == [1.0, -2.0, 0.0]
 
 
-def test_flow_draws_one_arrow_per_transition(journey, gaps):
-    flow = pd.DataFrame({"touchpoint": ["door"], "visits": [1.0]})
+def arrowheads(fig):
+    """(x, y, standoff) of every arrowhead the flow chart draws."""
+    return [
+        (x, y, standoff)
+        for trace in fig.data[1:]
+        for x, y, size, standoff in zip(
+            trace.x, trace.y, trace.marker.size, trace.marker.standoff, strict=True
+        )
+        if size
+    ]
+
+
+def test_flow_draws_one_arrow_per_transition_ending_on_the_targets_rim(journey, gaps):
+    flow = pd.DataFrame({"touchpoint": ["door", "till", "bag"], "visits": [1000.0, 800.0, 0.0]})
     fig = charts.flow_chart(journey, flow, gaps)
-    assert len([a for a in fig.layout.annotations if a.showarrow]) == len(journey.transitions)
+    nodes = fig.data[0]
+    heads = arrowheads(fig)
+    assert len(heads) == len(journey.transitions)
+    # door → till and till → bag: each head sits on its target, a radius (pixels) off centre.
+    targets = [1, 2]
+    for (x, y, standoff), target in zip(heads, targets, strict=True):
+        assert (x, y) == (nodes.x[target], nodes.y[target])
+        assert standoff == pytest.approx(nodes.marker.size[target] / 2 + 1)
 
 
 def test_user_text_is_escaped_everywhere(journey, gaps):
