@@ -761,8 +761,15 @@ class DuckDBStore(Store):
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            folder = Path(self.path).parent
+            raise StoreError(
+                f"{self.path} cannot be created: its folder {folder} cannot be made "
+                f"({exc.strerror})."
+            ) from exc
         try:
             self._con = duckdb.connect(self.path)
         except duckdb.IOException as exc:

@@ -882,11 +882,6 @@ def test_cli_usage_errors_exit_2_with_usage_not_a_traceback(capsys):
         assert "usage: journeymap" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.DuckDBStore lets the OSError of creating the database's folder escape; it "
-    "should be a StoreError naming the path (the CLI then exits 1 with a message)",
-)
 def test_cli_database_in_a_folder_that_cannot_be_made_is_a_message(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
