@@ -111,7 +111,7 @@ def form_ratings(
     Touchpoints left blank are skipped; one rated on only one side is an error that names it,
     because in a workshop that is a half-filled form, not a survey's deliberate blank.
     """
-    rows, problems = [], []
+    rows, names, problems = [], [], []
     for tp in journey.ordered_touchpoints():
         answer = answers.get(tp.id, {})
         values = {field: _number(answer.get(field)) for field in RATED_FIELDS}
@@ -121,12 +121,14 @@ def form_ratings(
             if values[field] is None:
                 problems.append(Problem(f"{tp.name}, {field}", "is missing"))
         rows.append({"touchpoint": tp.id, **values, "respondent": respondent, "segment": segment})
+        names.append(tp.name)
     if problems:
         raise InvalidInput("your ratings", problems)
     if not rows:
         raise InvalidInput.single("your ratings", "", "rate at least one touchpoint")
     frame = pd.DataFrame(rows).astype(dict.fromkeys(RATED_FIELDS, float))
-    return ratings_from_frame(frame, journey, source="your ratings").frame
+    # A form has no row numbers: messages name the touchpoint the participant sees.
+    return ratings_from_frame(frame, journey, source="your ratings", rows=names).frame
 
 
 def submit(

@@ -750,11 +750,6 @@ def test_bad_participant_answers_are_refused_and_nothing_is_stored(workshop_db, 
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workshops.form_ratings numbers form rows like CSV rows ('your ratings: row 2, "
-    "experienced: …'); it should pass rows=[touchpoint names] to ratings_from_frame",
-)
 def test_off_scale_answer_names_the_touchpoint_not_a_row(workshop_db):
     path, code = workshop_db
     answers = json.loads((BAD / "participant-answers-off-scale.json").read_text())

@@ -160,7 +160,7 @@ def test_a_repeated_submission_key_stores_once_and_a_new_send_replaces(passcode)
         ),
         pytest.param(
             {"order": {"expected": 50, "experienced": 150}},
-            "experienced: 150.0 is outside the journey's 0–100 scale",
+            "Phone order, experienced: 150.0 is outside the journey's 0–100 scale",
             id="off-scale",
         ),
         pytest.param({}, "rate at least one touchpoint", id="blank"),
@@ -226,3 +226,24 @@ def test_a_participant_name_is_shown_as_plain_text_never_html(passcode):
         for element in (*shown.markdown, *shown.caption):
             assert not (element.allow_html and HOSTILE_NAME in element.value)
         assert not any(HOSTILE_NAME in html.body for html in shown.html)
+
+
+def test_a_participant_who_reloads_the_page_replaces_their_ratings(passcode):
+    code = open_from_page(facilitator())
+    app = participant(code)
+    rate(app, code, "order", expected=6, experienced=3)
+    send(app, code)
+    kept = dict(app.query_params)
+    assert kept["code"] == workshops.format_join_code(code) and len(kept["p"]) == 32
+
+    # A reload is a new session; the address still carries the code and who this is.
+    reloaded = open_app("join")
+    reloaded.query_params.update(kept)
+    reloaded.run()
+    reloaded.text_input(key="join_name").input("Ana")
+    reloaded.button(key=JOIN_BUTTON).click().run()
+    rate(reloaded, code, "order", expected=6, experienced=5)
+    send(reloaded, code)
+    store = app_store(passcode)
+    assert store.workshop_progress(code).participants == 1
+    assert store.workshop_ratings(code)["experienced"].tolist() == [5.0]

@@ -99,7 +99,10 @@ def test_half_filled_touchpoint_is_named_and_nothing_is_stored(store, pizza, wor
 
 
 def test_off_scale_rating_is_refused(store, pizza, workshop):
-    with pytest.raises(InvalidInput, match="experienced: 9.0 is outside the journey's 1–7 scale"):
+    with pytest.raises(
+        InvalidInput,
+        match="your ratings: Phone order, experienced: 9.0 is outside the journey's 1–7",
+    ):
         submit(store, workshop, pizza, "k1", experienced=9)
 
 
