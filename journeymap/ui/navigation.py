@@ -63,11 +63,20 @@ def pages_for(role: Role, *, start: str | None = None) -> dict[str, list[st.Page
     home = next((s.url_path for s in visible if s.url_path == start), visible[0].url_path)
     menu: dict[str, list[st.Page]] = {}
     for spec in visible:
+        is_home = spec.url_path == home
         page = st.Page(
-            spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-            default=spec.url_path == home,
+            spec.render, title=spec.title, icon=spec.icon, default=is_home,
+            url_path=f"{spec.url_path}-home" if is_home else spec.url_path,
         )  # fmt: skip
         menu.setdefault(spec.section, []).append(page)
+        if is_home:
+            # Streamlit serves the home page at `/` only; a link or bookmark to its own name
+            # (`/journeys`, a participant's `/join?code=…`) must open it too, not "Page not found".
+            alias = st.Page(
+                spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                visibility="hidden",
+            )  # fmt: skip
+            menu[spec.section].append(alias)
     return menu
 
 

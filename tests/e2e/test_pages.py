@@ -45,3 +45,11 @@ def test_the_address_holds_the_journey_id_not_its_label(page, app_server):
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
     assert page.url.endswith("/map?journey=taxi-booking")
     assert page.get_by_role("heading", name="Taxi booking: journey map").count() == 1
+
+
+def test_the_home_page_opens_by_its_own_name_too(page, app_server):
+    page.goto(f"{app_server.url}/journeys")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Journeys").first.wait_for()
+    assert page.get_by_text("Page not found").count() == 0
+    no_exception(page)
