@@ -37,6 +37,11 @@ GAP_SCALE = [[0.0, SHORTFALL], [0.5, "#F4F1EA"], [1.0, EXCEED]]
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 16, "color": INK}
 LANE_ORDER = [Lane.CUSTOMER, Lane.FRONTSTAGE, Lane.BACKSTAGE, Lane.SUPPORT]
 GAP_COLUMNS = ("touchpoint", "expected_mean", "experienced_mean", "gap_mean")
+#: The narrowest the app commonly shows a chart (pixels): the main column of a 1600-pixel
+#: window, and half of it for the gap bars beside the quadrant. Names are placed for these
+#: widths; wider (a 1600 × 900 slide image) only moves the points apart.
+FULL_WIDTH = 1100
+HALF_WIDTH = 540
 #: Margins of every chart (pixels); labels are placed inside the plot area they leave.
 MARGIN = {"l": 90, "r": 40, "t": 110, "b": 90}
 #: Point labels: font size, the widest a line may be before it wraps, and their backing.
@@ -51,7 +56,7 @@ def plain(text: object) -> str:
 
 
 def journey_map_chart(
-    journey: Journey, gaps: pd.DataFrame, *, title: str | None = None, width: int = 1200
+    journey: Journey, gaps: pd.DataFrame, *, title: str | None = None, width: int = FULL_WIDTH
 ) -> go.Figure:
     """Expected vs experienced along the journey, the gap shaded, and the blueprint lanes below.
 
@@ -107,8 +112,9 @@ def journey_map_chart(
         }
     spans = _stage_spans(table["stage"].tolist(), np.arange(n, dtype=float))
     shapes, annotations = _stage_bands(
-        spans, (-0.6, n - 0.4), slot, yrefs=("y domain", "y2 domain")
-    )
+        spans, (-0.6, n - 0.4), slot, yrefs=("y domain", "y2 domain"),
+        margins=(MARGIN["l"], MARGIN["r"]),
+    )  # fmt: skip
     # The line of visibility separates what the customer sees from what happens backstage.
     shapes.append(_line_of_visibility("x2 domain", "y2"))
     annotations.append(_line_of_visibility_label("y2"))
@@ -165,22 +171,24 @@ def gap_bar_chart(
          "font": {"size": 15, "color": colour}}
         for row, g, colour in zip(y, gap, colours, strict=True)
     ]  # fmt: skip
+    tick_values = list(y)
+    tick_names = ["<br>".join(plain(line) for line in _two_lines(n, 160, 15)) for n in names]
     if len(hidden):
+        # The note stands in the column of names, on the free row between best and worst.
         low, high = hidden["gap_mean"].min(), hidden["gap_mean"].max()
-        annotations.append(
-            {"x": 0.5, "xref": "paper", "y": float(best), "yref": "y", "showarrow": False,
-             "text": f"<i>{_count(len(hidden), 'more touchpoint')} with gaps from "
-                     f"{low:+.2f} to {high:+.2f} not shown</i>",
-             "font": {"size": 14, "color": EXPECTED}, "bgcolor": LABEL_BACKING}
-        )  # fmt: skip
-    tick_names = ["<br>".join(plain(line) for line in _two_lines(n, 190, 15)) for n in names]
+        tick_values.append(float(best))
+        tick_names.append(
+            f"<span style='color:{EXPECTED}'><i>{_count(len(hidden), 'more touchpoint')}"
+            f"<br>gaps {low:+.2f} to {high:+.2f}</i></span>"
+        )
     rows = len(y) + (1 if len(hidden) else 0)
     layout = {
         "annotations": annotations,
         "shapes": [{"type": "line", "x0": 0, "x1": 0, "xref": "x", "y0": 0, "y1": 1,
                     "yref": "y domain", "line": {"color": INK, "width": 2}}],
-        "xaxis": {"title": {"text": "Gap (experienced − expected); below 0 is a shortfall"}},
-        "yaxis": {"tickmode": "array", "tickvals": list(y), "ticktext": tick_names,
+        "xaxis": {"title": {"text": "Gap: experienced − expected<br>"
+                                    "<span style='font-size:14px'>below 0 falls short</span>"}},
+        "yaxis": {"tickmode": "array", "tickvals": tick_values, "ticktext": tick_names,
                   "range": [-0.6, rows - 0.4], "showgrid": False, "tickfont": {"size": 15}},
     }  # fmt: skip
     fig = go.Figure(data=[bars], layout=layout)
@@ -194,7 +202,7 @@ def quadrant_chart(
     *,
     labels: dict[str, str] | None = None,
     title: str = "Importance–performance",
-    width: int = 600,
+    width: int = HALF_WIDTH,
     max_labels: int = 20,
 ) -> go.Figure:
     """Martilla & James: performance across, importance up, cross-hairs at the means.
@@ -259,7 +267,7 @@ def flow_chart(
     gaps: pd.DataFrame | None = None,
     *,
     title: str = "Journey flow",
-    width: int = 1200,
+    width: int = FULL_WIDTH,
     max_labels: int = 40,
 ) -> go.Figure:
     """The touchpoint graph: stage across, lane down; size = expected visits, colour = gap.
@@ -283,7 +291,7 @@ def flow_chart(
     canvas = _flow_canvas(column, plot, above=sum(upwards), below=len(upwards) - sum(upwards))
     column_px = canvas.width / (canvas.x_range[1] - canvas.x_range[0])
     lane_px = canvas.height / (canvas.y_range[1] - canvas.y_range[0])
-    biggest = min(48.0, 0.78 * column_px, 0.5 * lane_px)
+    biggest = min(44.0, 0.62 * column_px, 0.45 * lane_px)  # room between circles for names
     if grid.stacked > 1:
         biggest = min(biggest, 0.85 * lane_px * FLOW_STACK / (grid.stacked - 1))
     smallest = min(14.0, biggest)
@@ -304,7 +312,7 @@ def flow_chart(
     centre, radius = canvas.px(column, y), size / 2
     transitions, segments = _flow_arrows(journey, ends, grid, radius, canvas)
     order = np.argsort(-visits, kind="stable")[:max_labels]
-    texts = {int(i): _two_lines(names[i], LABEL_WIDTH, LABEL_SIZE) for i in order}
+    texts = {int(i): _two_lines(names[i], FLOW_LABEL_WIDTH, LABEL_SIZE) for i in order}
     visibility_y = float(canvas.px([0.0], [-1.5])[0, 1])
     visibility_box = (
         plot[0] - _text_px("line of visibility", 12) - 4, visibility_y,
@@ -315,7 +323,10 @@ def flow_chart(
         spots=FLOW_SPOTS, segments=np.array(segments), obstacles=[visibility_box],
     )  # fmt: skip
     spans = _stage_spans(table["stage"].tolist(), column)
-    shapes, annotations = _stage_bands(spans, canvas.x_range, column_px, yrefs=("y domain",))
+    shapes, annotations = _stage_bands(
+        spans, canvas.x_range, column_px, yrefs=("y domain",),
+        margins=(FLOW_MARGIN["l"], FLOW_MARGIN["r"]),
+    )  # fmt: skip
     shapes.append(_line_of_visibility("x domain", "y"))
     annotations.append(_line_of_visibility_label("y"))
     annotations += [
@@ -451,13 +462,16 @@ FLOW_STACK = 0.6
 FLOW_MAX_STACK = 4
 FLOW_DENSE = 60
 FLOW_SPOTS = ("below", "above", "right", "left", "below right", "below left", "above right",
-              "above left")  # fmt: skip
-FLOW_EDGE = LABEL_WIDTH // 2 + 4  # pixels beside the first and last columns: half a name
+              "above left", "below, slid right", "below, slid left", "above, slid right",
+              "above, slid left")  # fmt: skip
+FLOW_LABEL_WIDTH = 110  # narrower than elsewhere: columns are close together
+FLOW_EDGE = FLOW_LABEL_WIDTH // 2 + 4  # pixels beside the first and last columns: half a name
 FLOW_TRACK = 0.2  # lane heights between the tracks of ways back
 KEY_DROP = 46  # pixels from the plot's bottom edge to the middle of the size key
 #: Names: padding inside their box, and the ascent + descent of a line and the line pitch
 #: (plotly's) as multiples of the font size.
 LABEL_PAD = 2
+REPAIRS = 60  # tries at moving a placed name to make room for one left out
 NEARER = 6  # pixels by which a name's own point must be nearer to it than any other point
 LINE_HEIGHT = 1.17
 LINE_PITCH = 1.3
@@ -500,17 +514,22 @@ class _Canvas:
         )
 
 
-# Spots for a name next to its point: the annotation's anchors and the direction it moves
-# (x right, y up, as plotly's shifts); the diagonal ones sit off the marker's corner.
+# Spots for a name next to its point: the annotation's anchors, the direction it moves (x
+# right, y up, as plotly's shifts; the diagonal ones sit off the marker's corner) and how far
+# it slides sideways, as a share of its width (still under or over its point).
 _SPOTS = {
-    "right": ("left", "middle", 1.0, 0.0),
-    "left": ("right", "middle", -1.0, 0.0),
-    "above": ("center", "bottom", 0.0, 1.0),
-    "below": ("center", "top", 0.0, -1.0),
-    "above right": ("left", "bottom", 0.7, 0.7),
-    "above left": ("right", "bottom", -0.7, 0.7),
-    "below right": ("left", "top", 0.7, -0.7),
-    "below left": ("right", "top", -0.7, -0.7),
+    "right": ("left", "middle", 1.0, 0.0, 0.0),
+    "left": ("right", "middle", -1.0, 0.0, 0.0),
+    "above": ("center", "bottom", 0.0, 1.0, 0.0),
+    "below": ("center", "top", 0.0, -1.0, 0.0),
+    "above right": ("left", "bottom", 0.7, 0.7, 0.0),
+    "above left": ("right", "bottom", -0.7, 0.7, 0.0),
+    "below right": ("left", "top", 0.7, -0.7, 0.0),
+    "below left": ("right", "top", -0.7, -0.7, 0.0),
+    "below, slid right": ("center", "top", 0.0, -1.0, 0.3),
+    "below, slid left": ("center", "top", 0.0, -1.0, -0.3),
+    "above, slid right": ("center", "bottom", 0.0, 1.0, 0.3),
+    "above, slid left": ("center", "bottom", 0.0, 1.0, -0.3),
 }
 _SPOT_LEFT = {"left": 0.0, "center": -0.5, "right": -1.0}
 _SPOT_TOP = {"top": 0.0, "middle": -0.5, "bottom": -1.0}
@@ -532,9 +551,10 @@ def _spot_box(
 ) -> tuple[tuple[float, float, float, float], tuple[float, float]]:
     """The box (left, top, right, bottom; pixels, y down) a name of `size` takes at `spot`, and
     the annotation shift that puts it there."""
-    xanchor, yanchor, dx, dy = _SPOTS[spot]
-    shift = (dx * distance, dy * distance)
-    (w, h), x, y = size, centre[0] + shift[0], centre[1] - shift[1]
+    xanchor, yanchor, dx, dy, slide = _SPOTS[spot]
+    w, h = size
+    shift = (dx * distance + slide * w, dy * distance)
+    x, y = centre[0] + shift[0], centre[1] - shift[1]
     left, top = x + _SPOT_LEFT[xanchor] * w, y + _SPOT_TOP[yanchor] * h
     return (left, top, left + w, top + h), shift
 
@@ -556,44 +576,79 @@ def _place_labels(
     it stays inside `bounds` and covers no marker, no name placed before it and no obstacle
     box. Segments (arrows) are avoided where possible: a name that cannot miss them all takes
     the spot crossing the fewest. With `leader_distance`, a name with no free spot next to its
-    point may stand that many pixels further out, joined to it by a line. A name with no free
-    spot at all is left out (the hover still has it)."""
+    point may stand that many pixels further out, joined to it by a line. A name left without
+    a spot may then take one that a single placed name blocks, if that name can move; one that
+    still finds none is left out (the hover still has it)."""
     markers = np.column_stack([centres - radii[:, None], centres + radii[:, None]])
     boxes = np.asarray(obstacles, float).reshape(-1, 4)
     lines = np.empty((0, 4)) if segments is None else np.asarray(segments, float).reshape(-1, 4)
     rings = [0.0] if leader_distance is None else [0.0, leader_distance]
-    taken: list[tuple[float, float, float, float]] = []
-    placed: dict[int, _Placed] = {}
-    for i in order:
-        candidates = [
-            (spot, ring, *_spot_box(centres[i], sizes[i], spot, radii[i] + gap + ring))
-            for ring in rings
-            for spot in spots
-        ]
-        box = np.array([c[2] for c in candidates])
-        free = (
-            (box[:, 0] >= bounds[0]) & (box[:, 1] >= bounds[1])
-            & (box[:, 2] <= bounds[2]) & (box[:, 3] <= bounds[3])
-        )  # fmt: skip
-        if len(markers):
+    cache: dict[int, tuple[list[_Placed], np.ndarray, np.ndarray]] = {}
+
+    def options(i: int) -> tuple[list[_Placed], np.ndarray, np.ndarray]:
+        """Every spot of name `i`, whether it is free of all but other names, and how many
+        arrows it crosses."""
+        if i not in cache:
+            candidates = []
+            for ring in rings:
+                for spot in spots:
+                    box, shift = _spot_box(centres[i], sizes[i], spot, radii[i] + gap + ring)
+                    candidates.append(_Placed(spot, shift, box, leader=ring > 0))
+            box = np.array([c.box for c in candidates])
+            free = (
+                (box[:, 0] >= bounds[0]) & (box[:, 1] >= bounds[1])
+                & (box[:, 2] <= bounds[2]) & (box[:, 3] <= bounds[3])
+            )  # fmt: skip
             hits = _overlapping(box, markers)
             hits[:, i] = False
-            free &= ~hits.any(axis=1)
+            free &= ~hits.any(axis=1) & ~_overlapping(box, boxes).any(axis=1)
             # A name beside its point must clearly be its point's and no other's: nearer to
             # its rim, or with its middle nearer to its centre, than to any other point's (or
             # else stand apart with a leader line that says whose it is).
-            beside = np.array([ring == 0 for _, ring, _, _ in candidates])
+            beside = np.array([not c.leader for c in candidates])
             free &= ~beside | _clearly_own(box, centres, radii, i)
-        free &= ~_overlapping(box, boxes).any(axis=1)
-        if taken:
-            free &= ~_overlapping(box, np.array(taken)).any(axis=1)
-        if not free.any():
-            continue
-        crossings = np.where(free, _crossing(box, lines).sum(axis=1), np.iinfo(np.int64).max)
-        k = int(np.argmin(crossings))  # the first of the least crossed free spots
-        spot, ring, chosen, shift = candidates[k]
-        placed[int(i)] = _Placed(spot, shift, chosen, leader=ring > 0)
-        taken.append(chosen)
+            cache[i] = (candidates, free, _crossing(box, lines).sum(axis=1))
+        return cache[i]
+
+    def blockers(i: int, placed: dict[int, _Placed]) -> tuple[list[_Placed], np.ndarray, list]:
+        candidates, free, _ = options(i)
+        others = list(placed)
+        if not others:
+            return candidates, np.zeros((len(candidates), 0), dtype=bool), others
+        taken = np.array([placed[j].box for j in others])
+        return candidates, _overlapping(np.array([c.box for c in candidates]), taken), others
+
+    def best(i: int, placed: dict[int, _Placed]) -> _Placed | None:
+        candidates, free, crossings = options(i)
+        _, blocked, _ = blockers(i, placed)
+        ok = free & ~blocked.any(axis=1)
+        if not ok.any():
+            return None
+        return candidates[int(np.argmin(np.where(ok, crossings, np.iinfo(np.int64).max)))]
+
+    placed: dict[int, _Placed] = {}
+    left_out = []
+    for i in map(int, order):
+        choice = best(i, placed)
+        if choice is None:
+            left_out.append(i)
+        else:
+            placed[i] = choice
+    budget = REPAIRS
+    for i in left_out:
+        candidates, free, _ = options(i)
+        _, blocked, others = blockers(i, placed)
+        for k in np.flatnonzero(free & (blocked.sum(axis=1) == 1)):
+            if budget == 0:
+                return placed
+            budget -= 1
+            j = others[int(np.argmax(blocked[k]))]
+            trial = {n: p for n, p in placed.items() if n != j}
+            trial[i] = candidates[k]
+            moved = best(j, trial)
+            if moved is not None:
+                placed = {**trial, j: moved}
+                break
     return placed
 
 
@@ -660,7 +715,7 @@ def _label_annotation(
     x: float, y: float, lines: list[str], placed: _Placed, centre: np.ndarray, radius: float
 ) -> dict[str, Any]:
     """The annotation that shows a placed name; `centre` is its point in pixels."""
-    xanchor, yanchor, _, _ = _SPOTS[placed.spot]
+    xanchor, yanchor, *_ = _SPOTS[placed.spot]
     annotation = {
         "x": x, "y": y, "xref": "x", "yref": "y", "showarrow": False,
         "text": "<br>".join(plain(line) for line in lines),
@@ -695,20 +750,22 @@ def _text_px(text: str, size: float, *, bold: bool = False) -> float:
 
 
 def _two_lines(text: str, width: float, size: float) -> list[str]:
-    """`text` on one line of at most `width` pixels, or else split at the space that makes the
-    two lines most even; a name too long for two lines ends in "…" (the hover has it all)."""
+    """`text` on one line of about `width` pixels, or else split at the space that makes the
+    two lines most even; a line is cut with "…" only beyond a fifth more than `width` (the
+    hover has the whole name)."""
     words = text.split()
+    most = width * 1.2
     widths = np.array([_text_px(word, size) for word in words])
     space = _text_px(" ", size)
     if len(words) <= 1 or widths.sum() + space * (len(words) - 1) <= width:
-        return [_ellipsized(" ".join(words), width, size)]
+        return [_ellipsized(" ".join(words), most, size)]
     before = np.cumsum(widths)[:-1] + space * np.arange(len(words) - 1)  # first k + 1 words
     after = widths.sum() + space * (len(words) - 1) - before - space  # the rest
     k = int(np.argmin(np.maximum(before, after)))
-    if max(before[k], after[k]) > width:  # too long for even lines: fill the first, cut the rest
-        k = max(int(np.searchsorted(before, width, side="right")) - 1, 0)
+    if max(before[k], after[k]) > most:  # too long for even lines: fill the first, cut the rest
+        k = max(int(np.searchsorted(before, most, side="right")) - 1, 0)
     lines = [" ".join(words[: k + 1]), " ".join(words[k + 1 :])]
-    return [_ellipsized(line, width, size) for line in lines]
+    return [_ellipsized(line, most, size) for line in lines]
 
 
 def _ellipsized(text: str, width: float, size: float, *, bold: bool = False) -> str:
@@ -1188,10 +1245,12 @@ def _stage_bands(
     px_per_unit: float,
     *,
     yrefs: tuple[str, ...],
+    margins: tuple[float, float],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Alternate shaded bands per stage, with the stage name above the chart. A name wider than
-    its band may use what its neighbours' names leave free (or the plot's edge); beyond that it
-    is set smaller, then shortened (the full name is in its hover)."""
+    its band may use what its neighbours' names leave free, or at the ends the plot's edge and
+    most of the margin (nothing else stands that high); beyond that it is set smaller, then
+    shortened (the full name is in its hover)."""
     shapes: list[dict[str, Any]] = []
     for k, (_, left, right) in enumerate(spans):
         for yref in yrefs:
@@ -1205,17 +1264,24 @@ def _stage_bands(
     bands = [(right - left) * px_per_unit - 6 for _, left, right in spans]
     wanted = [_text_px(stage, 15, bold=True) for stage, _, _ in spans]
     spare = [max(band - want, 0.0) / 2 for band, want in zip(bands, wanted, strict=True)]
-    edges = ((spans[0][1] - x_range[0]) * px_per_unit, (x_range[1] - spans[-1][2]) * px_per_unit)
+    edges = (
+        (spans[0][1] - x_range[0]) * px_per_unit + 0.8 * margins[0],
+        (x_range[1] - spans[-1][2]) * px_per_unit + 0.8 * margins[1],
+    )
     annotations = []
     for k, (stage, left, right) in enumerate(spans):
         before = spare[k - 1] if k > 0 else edges[0]
         after = spare[k + 1] if k + 1 < len(spans) else edges[1]
-        room = bands[k] + 2 * min(before, after)
+        room = bands[k] + before + after
         size = 15 if wanted[k] <= room else 12
         text = _ellipsized(stage, room, size, bold=True)
+        # Off centre where one side has more room than the other.
+        half = _text_px(text, size, bold=True) / 2
+        shift = min(bands[k] / 2 + after - half, 0.0) + max(half - bands[k] / 2 - before, 0.0)
         annotation = {
             "text": f"<b>{plain(text)}</b>", "x": (left + right) / 2, "y": 1.0, "xref": "x",
-            "yref": "y domain", "yanchor": "bottom", "showarrow": False, "font": {"size": size},
+            "xshift": shift, "yref": "y domain", "yanchor": "bottom", "showarrow": False,
+            "font": {"size": size},
         }  # fmt: skip
         if text != stage:
             annotation["hovertext"] = plain(stage)
