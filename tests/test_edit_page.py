@@ -9,6 +9,7 @@ from journeymap.editing import ID, NAME, SHARE, STAGE, journey_tables, normalize
 from journeymap.journey_file import dump_journey
 from journeymap.model import Lane
 from journeymap.ui import journey_graph
+from journeymap.ui.text import plain
 from tests.conftest import open_app
 
 JOURNEY = "pizza-delivery"
@@ -250,7 +251,7 @@ def test_typing_an_order_moves_the_row_at_once(editor, database):
 def test_names_with_markup_are_shown_as_text(editor):
     edit_table(editor, {0: {NAME: "<script>alert(1)</script> **bold**"}})
     shown = texts(editor)
-    assert "\\<script\\>alert\\(1\\)\\</script\\> \\*\\*bold\\*\\*" in shown
+    assert plain("<script>alert(1)</script> **bold**") in shown
 
 
 def test_the_graph_view_renders_without_error(editor):

@@ -12,6 +12,7 @@ from journeymap.model import Journey
 from journeymap.ui.filters import filter_bar
 from journeymap.ui.resources import analysis, get_store
 from journeymap.ui.session import current_journey, current_summary
+from journeymap.ui.text import plain
 
 NO_RATINGS = (
     "No ratings yet — open a workshop on the **Run a workshop** page or import a survey CSV "
@@ -33,7 +34,7 @@ SAVED_KEY = "coaching_saved"
 def render() -> None:
     summary = current_summary()
     journey = current_journey()
-    st.title(f"{journey.name}: coach the front line")
+    st.title(f"{plain(journey.name)}: coach the front line")
     roles = coaching.front_line_roles(journey)
     if not roles:
         st.info(NO_ROLES, icon=":material/badge:")
@@ -63,7 +64,7 @@ def render() -> None:
     if saved:
         st.success(saved, icon=":material/check_circle:")
     _depths()
-    st.subheader(f"The {role}'s touchpoints, worst gap first", anchor=False)
+    st.subheader(f"The {plain(role)}'s touchpoints, worst gap first", anchor=False)
     for number, item in enumerate(review.items, start=1):
         _touchpoint(journey, number, item, author)
     _printable(review)
@@ -83,9 +84,9 @@ def _depths() -> None:
 
 def _touchpoint(journey: Journey, number: int, item: CoachingItem, author: str) -> None:
     with st.container(border=True, key=f"coaching_card_{item.touchpoint}"):
-        st.markdown(f"#### {number}. {item.name}")
+        st.markdown(f"#### {number}. {plain(item.name)}")
         dimension = f" · {item.dimension}" if item.dimension else ""
-        st.caption(f"{item.stage}{dimension}")
+        st.caption(plain(f"{item.stage}{dimension}"))
         gap, short, visits, priority = st.columns(4)
         if item.rated:
             gap.metric(
@@ -113,7 +114,7 @@ def _touchpoint(journey: Journey, number: int, item: CoachingItem, author: str) 
             start = " :blue-badge[:material/flag: Start here]" if depth is item.start else ""
             column.markdown(
                 f"{DEPTH_ICONS[depth]} **{depth.value.capitalize()}**{start}  \n"
-                f"*{_plain(depth.question(item.name))}*"
+                f"*{plain(depth.question(item.name))}*"
             )
         st.caption(f"Why start at {item.start.value}: {item.reason}")
         _agreed(item)
@@ -132,10 +133,10 @@ def _agreed(item: CoachingItem) -> None:
 
 
 def _describe(action: coaching.AgreedAction) -> str:
-    owner = f" — owner: {_plain(action.owner)}" if action.owner else ""
-    by = f" by {_plain(action.author)}" if action.author else ""
+    owner = f" — owner: {plain(action.owner)}" if action.owner else ""
+    by = f" by {plain(action.author)}" if action.author else ""
     return (
-        f"*{action.depth}* · {_plain(action.action)}{owner} "
+        f"*{action.depth}* · {plain(action.action)}{owner} "
         f":gray[({action.saved_at:%d %b %Y, %H:%M}{by})]"
     )
 
@@ -179,7 +180,7 @@ def _agree_form(journey: Journey, item: CoachingItem, author: str) -> None:
     except JourneyMapError as exc:
         st.error(str(exc))
         return
-    st.session_state[SAVED_KEY] = f"Saved the action agreed for {item.name}."
+    st.session_state[SAVED_KEY] = f"Saved the action agreed for {plain(item.name)}."
     st.rerun()
 
 
@@ -202,9 +203,3 @@ def _printable(review: RoleReview) -> None:
     with st.expander("Preview", icon=":material/visibility:"):
         # Every text in the page is escaped (coaching.review_html); it holds no script.
         st.iframe(page, height=820)
-
-
-def _plain(text: str) -> str:
-    """User text shown as itself in markdown, not as markup."""
-    special = "\\`*_{}[]()#+-.!|<>$~"
-    return "".join(f"\\{ch}" if ch in special else ch for ch in text)

@@ -41,6 +41,7 @@ from journeymap.store import JourneySummary, Store
 from journeymap.ui import journey_graph
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_summary
+from journeymap.ui.text import plain
 
 AUTHOR = "facilitator"
 VIEW_KEY = "edit_view"
@@ -95,7 +96,7 @@ def render() -> None:
     state = _editor_state(summary, store)
     st.title("Edit journey")
     st.caption(
-        f"**{state.draft.journey.name}** — a draft of version {state.draft.version}. "
+        f"**{plain(state.draft.journey.name)}** — a draft of version {state.draft.version}. "
         "Nothing is stored until you save; every save is a new version."
     )
     status = st.container()
@@ -319,7 +320,7 @@ def _status_and_actions(
         )
     if changes:
         st.badge("Unsaved changes", icon=":material/edit_note:", color="orange")
-        st.markdown("\n".join(f"- {_plain(change)}" for change in changes))
+        st.markdown("\n".join(f"- {plain(change)}" for change in changes))
     else:
         st.badge(
             f"No unsaved changes — this is version {summary.version}",
@@ -378,16 +379,10 @@ def _save(state: EditorState, summary: JourneySummary, store: Store, note: str) 
     try:
         journey = state.draft.journey_to_save()
     except EditError as exc:
-        st.error(f"Not saved, nothing was stored. Fix these first:\n\n{_plain(str(exc))}")
+        st.error(f"Not saved, nothing was stored. Fix these first:\n\n{plain(str(exc))}")
         return
     version = store.save_journey(journey, author=AUTHOR, note=note.strip() or "edited")
     state.restart(Draft.of(store.journey(summary.id), version))
     state.note_round += 1
     st.toast(f"Saved as version {version}.", icon=":material/check_circle:")
     st.rerun()
-
-
-def _plain(text: str) -> str:
-    """User text shown as is: Markdown characters in names must not format or link."""
-    special = "\\`*_{}[]<>()#+!|~$"
-    return "".join(f"\\{c}" if c in special else c for c in text)

@@ -12,6 +12,7 @@ from journeymap.report import Report, report_from_gaps
 from journeymap.ui.filters import filter_bar
 from journeymap.ui.resources import analysis
 from journeymap.ui.session import current_journey, current_summary
+from journeymap.ui.text import plain
 
 #: The deck's promise sweep uses a fixed seed, so two downloads of the same view match.
 SWEEP_SEED = 20261123
@@ -20,7 +21,7 @@ SWEEP_SEED = 20261123
 def render() -> None:
     summary = current_summary()
     journey = current_journey()
-    st.title(f"{journey.name}: export")
+    st.title(f"{plain(journey.name)}: export")
     st.caption(
         "Everything below follows the filters you choose here, like the Journey map page. "
         "The slide deck's charts are native PowerPoint charts: they open editable, with their data."

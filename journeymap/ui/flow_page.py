@@ -10,12 +10,13 @@ from journeymap.analysis import Analysis
 from journeymap.ui.filters import filter_bar
 from journeymap.ui.resources import analysis
 from journeymap.ui.session import current_journey, current_summary
+from journeymap.ui.text import plain
 
 
 def render() -> None:
     summary = current_summary()
     journey = current_journey()
-    st.title(f"{journey.name}: flow")
+    st.title(f"{plain(journey.name)}: flow")
     if not journey.touchpoints:
         st.info("This journey has no touchpoints yet — add some on the **Edit journey** page.")
         st.stop()
@@ -33,7 +34,7 @@ def render() -> None:
     result = analysis(summary.id, summary.version, filters, arrivals=float(arrivals))
     if result.unreachable:
         names = ", ".join(journey.touchpoint(tp).name for tp in result.unreachable)
-        st.warning(f"No customer can reach: {names}. Add a transition or an entry share.")
+        st.warning(f"No customer can reach: {plain(names)}. Add a transition or an entry share.")
     st.plotly_chart(
         charts.flow_chart(journey, result.flow, result.gaps if result.has_ratings else None),
         key="flow_chart",

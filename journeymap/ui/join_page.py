@@ -16,6 +16,7 @@ from journeymap.model import Journey, Touchpoint
 from journeymap.store import Workshop
 from journeymap.ui import session
 from journeymap.ui.resources import get_store
+from journeymap.ui.text import plain
 from journeymap.workshops import (
     MAX_NAME_LENGTH,
     format_join_code,
@@ -95,7 +96,7 @@ def _join_form() -> None:
 
 
 def _rating_form(workshop: Workshop, journey: Journey) -> None:
-    st.subheader(journey.name)
+    st.subheader(plain(journey.name))
     st.text(f"Workshop {format_join_code(workshop.code)}, rating as {st.session_state[NAME_KEY]}")
     low, high = f"{journey.scale.min:g}", f"{journey.scale.max:g}"
     st.write(
@@ -110,7 +111,7 @@ def _rating_form(workshop: Workshop, journey: Journey) -> None:
     answers: dict[str, dict[str, float | None]] = {}
     with st.form(f"join_ratings_{workshop.code}", border=False, enter_to_submit=False):
         for stage, touchpoints in rating_sections(journey):
-            st.subheader(stage, divider="gray")
+            st.subheader(plain(stage), divider="gray")
             for tp in touchpoints:
                 answers[tp.id] = _touchpoint_questions(workshop, journey, tp, previous)
         sent = st.form_submit_button(
@@ -130,7 +131,7 @@ def _rating_form(workshop: Workshop, journey: Journey) -> None:
             submission_key=st.session_state[SUBMISSION_KEY],
         )
     except JourneyMapError as exc:
-        st.error(f"Nothing was sent. {exc}")
+        st.error(f"Nothing was sent. {plain(exc)}")
         return
     st.session_state[SUBMISSION_KEY] = uuid.uuid4().hex
     st.session_state[ANSWERS_KEY] = answers
@@ -143,9 +144,9 @@ def _touchpoint_questions(
 ) -> dict[str, float | None]:
     answer: dict[str, float | None] = {}
     with st.container(border=True):
-        st.markdown(f"**{tp.name}**")
+        st.markdown(f"**{plain(tp.name)}**")
         if tp.description:
-            st.caption(tp.description)
+            st.caption(plain(tp.description))
         for field, question in QUESTIONS:
             points = (
                 importance_points(journey.scale)

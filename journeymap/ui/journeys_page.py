@@ -11,6 +11,7 @@ from journeymap.journey_file import dump_journey, load_journey
 from journeymap.samples import sample_files
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_summary, select_journey
+from journeymap.ui.text import plain
 
 BLANK = "A blank journey"
 
@@ -85,7 +86,7 @@ def _create_form() -> None:
         template = store.journey(template_id) if template_id else None
         journey = create_journey(store, name, template=template)
     except JourneyMapError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     select_journey(journey.id)
     st.toast(
@@ -119,17 +120,17 @@ def _import_form() -> None:
                 get_store(), uploaded.getvalue(), source=uploaded.name
             )
         except JourneyMapError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         select_journey(journey.id)
-        st.success(f"Stored “{journey.name}” as version {version}.")
+        st.success(f"Stored “{plain(journey.name)}” as version {version}.")
 
 
 def _history() -> None:
     summary = current_summary()
     store = get_store()
     versions = store.versions(summary.id)
-    st.subheader(f"Versions of {summary.name}")
+    st.subheader(f"Versions of {plain(summary.name)}")
     st.caption("Every save is a version. Restoring saves an old version again as the newest.")
     table = pd.DataFrame(
         {

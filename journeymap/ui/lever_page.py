@@ -18,6 +18,7 @@ from journeymap.errors import JourneyMapError
 from journeymap.model import DISTRIBUTION_NAMES, Journey, Lever, Promise
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_journey
+from journeymap.ui.text import plain
 
 ICONS = {
     Lever.TIME: ":material/schedule:",
@@ -40,7 +41,7 @@ SAVED_KEY = "lever_saved"
 
 def render() -> None:
     journey = current_journey()
-    st.title(f"{journey.name}: choose the lever")
+    st.title(f"{plain(journey.name)}: choose the lever")
     st.caption(
         "Exceed on time, cost **or** service — pick the one that matters most and commit to "
         "it; don't try all three. Sliders try things out; only the buttons save a new version."
@@ -82,7 +83,7 @@ def _chosen_banner(journey: Journey) -> None:
         )
         return
     promises = levers.promises_for(journey, journey.lever)
-    where = "; ".join(_promise_title(journey, p) for _, p in promises)
+    where = "; ".join(plain(_promise_title(journey, p)) for _, p in promises)
     st.success(
         f"This journey exceeds on **{journey.lever.value}**" + (f": {where}." if where else "."),
         icon=":material/flag:",
@@ -158,10 +159,10 @@ def _lever_panel(
         wrap=True,
     ):
         _save(levers.commit_lever(journey, lever), reset=())
-    st.markdown(f"**{_promise_title(journey, stored)}**")
+    st.markdown(f"**{plain(_promise_title(journey, stored))}**")
     st.caption(
-        f"Promised **{_amount(stored.promised, stored.unit)}** · delivered "
-        f"{levers.describe_delivered(stored.delivered, stored.unit)}"
+        f"Promised **{plain(_amount(stored.promised, stored.unit))}** · delivered "
+        f"{plain(levers.describe_delivered(stored.delivered, stored.unit))}"
     )
     prefix = f"lever_{journey.id}_{index}"
     promised, parameters = _sliders(stored, prefix)
@@ -245,11 +246,13 @@ def _figures(outlook: levers.Outlook, unit: str, *, narrow: bool) -> None:
         st.caption("Best: the recommended promise, the star on the chart.")
         return
     if at.promise == best.promise:
-        st.markdown(f"At the slider's **{_amount(at.promise, unit)}**, the recommended promise:")
+        st.markdown(
+            f"At the slider's **{plain(_amount(at.promise, unit))}**, the recommended promise:"
+        )
     else:
         st.markdown(
-            f"At the slider's **{_amount(at.promise, unit)}**, against the recommended "
-            f"**{_amount(best.promise, unit)}**:"
+            f"At the slider's **{plain(_amount(at.promise, unit))}**, against the recommended "
+            f"**{plain(_amount(best.promise, unit))}**:"
         )
     met, delighted, value = st.columns(3)
     _metric(
@@ -300,7 +303,7 @@ def _chart(outlook: levers.Outlook, lever: Lever, unit: str, *, narrow: bool) ->
         figure.layout.annotations = ()
         figure.update_layout(
             title={
-                "text": f"★ Recommended: {_amount(outlook.recommended.promise, unit)}",
+                "text": f"★ Recommended: {charts.plain(_amount(outlook.recommended.promise, unit))}",
                 "font": {"size": 18, "color": charts.EXCEED},
             },
             height=620,
@@ -310,7 +313,9 @@ def _chart(outlook: levers.Outlook, lever: Lever, unit: str, *, narrow: bool) ->
         figure.update_yaxes(title_text="Customers (%)", row=1, col=1)
         figure.update_yaxes(title_text="Value / 1,000", row=2, col=1)
         figure.update_xaxes(
-            title_text=f"Promised {lever.value}{f' ({unit})' if unit else ''}", row=2, col=1
+            title_text=f"Promised {lever.value}{f' ({charts.plain(unit)})' if unit else ''}",
+            row=2,
+            col=1,
         )
         return figure
     for note in figure.layout.annotations:

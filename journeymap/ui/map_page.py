@@ -13,6 +13,7 @@ from journeymap.tables import frame_to_csv
 from journeymap.ui.filters import filter_bar
 from journeymap.ui.resources import analysis
 from journeymap.ui.session import current_journey, current_summary
+from journeymap.ui.text import plain
 
 NO_RATINGS = (
     "No ratings yet — open a workshop on the **Run a workshop** page or import a survey CSV "
@@ -23,7 +24,7 @@ NO_RATINGS = (
 def render() -> None:
     summary = current_summary()
     journey = current_journey()
-    st.title(f"{journey.name}: journey map")
+    st.title(f"{plain(journey.name)}: journey map")
     result = analysis(summary.id, summary.version, filter_bar(journey))
     if not result.has_ratings:
         st.info(NO_RATINGS)

@@ -23,6 +23,7 @@ from journeymap.ui import (
     signin_page,
     workshop_page,
 )
+from journeymap.ui.text import plain
 
 
 @dataclass(frozen=True)
@@ -95,4 +96,4 @@ def run(*, start: str | None = None) -> None:
     try:
         page.run()
     except JourneyMapError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))

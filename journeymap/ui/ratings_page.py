@@ -9,13 +9,14 @@ from journeymap.imports import RatingsPreview, import_ratings, preview_ratings
 from journeymap.ratings import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_journey
+from journeymap.ui.text import plain
 
 PREVIEW_KEY = "ratings_preview"
 
 
 def render() -> None:
     journey = current_journey()
-    st.title(f"{journey.name}: ratings")
+    st.title(f"{plain(journey.name)}: ratings")
     _sources(journey.id)
     st.subheader("Import a survey file")
     st.caption(
@@ -35,9 +36,9 @@ def render() -> None:
     if st.button(f"Import {preview.rows:,} ratings", type="primary", key="ratings_import_button"):
         stored = import_ratings(get_store(), journey, preview)
         if stored:
-            st.success(f"Imported {stored:,} ratings from {preview.source}.")
+            st.success(f"Imported {stored:,} ratings from {plain(preview.source)}.")
         else:
-            st.warning(f"{preview.source} was imported before; nothing was added twice.")
+            st.warning(f"{plain(preview.source)} was imported before; nothing was added twice.")
 
 
 def _preview(uploaded, journey) -> RatingsPreview | None:
@@ -52,7 +53,7 @@ def _preview(uploaded, journey) -> RatingsPreview | None:
             result = exc
         st.session_state[PREVIEW_KEY] = ((uploaded.file_id, journey.id), result)
     if isinstance(result, JourneyMapError):
-        st.error(f"Nothing was imported. Fix these and upload the file again:\n\n{result}")
+        st.error(f"Nothing was imported. Fix these and upload the file again:\n\n{plain(result)}")
         return None
     return result
 

@@ -17,6 +17,7 @@ from journeymap.store import Workshop
 from journeymap.ui import session
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_summary
+from journeymap.ui.text import plain
 from journeymap.workshops import (
     JOIN_PAGE,
     LiveWorkshop,
@@ -48,7 +49,7 @@ CODE_HTML = (
 
 def render() -> None:
     summary = current_summary()
-    st.title(f"{summary.name}: workshop")
+    st.title(f"{plain(summary.name)}: workshop")
     overview = workshop_overview(get_store(), summary.id)
     screen = st.container()
     st.divider()
@@ -159,10 +160,10 @@ def _join_instructions(workshop: Workshop, qr_column) -> None:
     # participants' home page is Join, so their link goes to the root.
     page = JOIN_PAGE if session.single_user_mode() else ""
     url = join_url(st.context.url, workshop.code, page=page)
-    lead = f"{workshop.title}: open" if workshop.title else "Open"
+    lead = f"{plain(workshop.title)}: open" if workshop.title else "Open"
     st.markdown(f"##### {lead} the app, choose **Join a workshop** and type")
     st.html(CODE_HTML.format(code=html.escape(format_join_code(workshop.code))))
-    st.markdown(f"##### or scan the QR code · {url}")
+    st.markdown(f"##### or scan the QR code · {plain(url)}")
     if only_reachable_here(url):
         st.caption(
             ":material/warning: This address only works on this computer. Open the app "
