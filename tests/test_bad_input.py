@@ -684,10 +684,16 @@ ANSWERS_REFUSED = [
     ),
     case(
         "participant-answers-off-scale.json",
-        "experienced: 9.0 is outside the journey's 1–7 scale",
+        "your ratings: Phone order, experienced: 9.0 is outside the journey's 1–7 scale",
     ),
-    case("participant-answers-infinite.json", "experienced: inf is not a finite number"),
-    case("participant-answers-importance-zero.json", "importance: 0.0 must be greater than 0"),
+    case(
+        "participant-answers-infinite.json",
+        "your ratings: Phone order, experienced: inf is not a finite number",
+    ),
+    case(
+        "participant-answers-importance-zero.json",
+        "your ratings: Phone order, importance: 0.0 must be greater than 0",
+    ),
 ]
 GOOD_ANSWERS = {"order": {"expected": 5.0, "experienced": 4.0, "importance": None}}
 
@@ -886,6 +892,7 @@ def test_cli_database_in_a_folder_that_cannot_be_made_is_a_message(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "x.duckdb cannot be created" in result.stderr
 
 
 @pytest.mark.xfail(
