@@ -106,7 +106,7 @@ def journey_map_chart(
     }  # fmt: skip
     if left_out:
         layout["xaxis2"]["title"] = {
-            "text": f"Names shown for the {len(ticks)} largest shortfalls of {n} touchpoints; "
+            "text": f"Names of {len(ticks)} of {n} touchpoints, the largest shortfalls first; "
             "hover over a point for the others",
             "font": {"size": 14, "color": EXPECTED},
         }
@@ -290,12 +290,7 @@ def flow_chart(
     upwards = [_way_up(a, b, grid) for a, b in ends if grid.way_back(a, b)]
     canvas = _flow_canvas(column, plot, above=sum(upwards), below=len(upwards) - sum(upwards))
     column_px = canvas.width / (canvas.x_range[1] - canvas.x_range[0])
-    lane_px = canvas.height / (canvas.y_range[1] - canvas.y_range[0])
-    biggest = min(44.0, 0.62 * column_px, 0.45 * lane_px)  # room between circles for names
-    if grid.stacked > 1:
-        biggest = min(biggest, 0.85 * lane_px * FLOW_STACK / (grid.stacked - 1))
-    smallest = min(14.0, biggest)
-    size = smallest + (biggest - smallest) * np.sqrt(visits / max(visits.max(initial=0), 1e-9))
+    size, smallest, biggest = _node_sizes(visits, canvas, grid.stacked)
     gap = table["gap_mean"].to_numpy(float)
     names = list(table["name"])
     nodes = go.Scatter(
@@ -972,6 +967,22 @@ def _flow_canvas(
     return _Canvas(plot[0], plot[1], (-pad, columns - 1 + pad), (bottom, top))
 
 
+def _node_sizes(
+    visits: np.ndarray, canvas: _Canvas, stacked: int
+) -> tuple[np.ndarray, float, float]:
+    """Circle diameters (pixels) growing with the square root of the visits, so that area
+    tells the visits; the biggest leaves room between neighbours for names and between
+    stacked touchpoints. Also the smallest and biggest diameter."""
+    column = canvas.width / (canvas.x_range[1] - canvas.x_range[0])
+    lane = canvas.height / (canvas.y_range[1] - canvas.y_range[0])
+    biggest = min(44.0, 0.62 * column, 0.45 * lane)
+    if stacked > 1:
+        biggest = min(biggest, 0.85 * lane * FLOW_STACK / (stacked - 1))
+    smallest = min(14.0, biggest)
+    share = np.sqrt(visits / max(float(visits.max(initial=0.0)), 1e-9))
+    return smallest + (biggest - smallest) * share, smallest, biggest
+
+
 def _flow_arrows(
     journey: Journey,
     ends: list[tuple[int, int]],
@@ -1129,7 +1140,10 @@ def _aligned(journey: Journey, gaps: pd.DataFrame) -> pd.DataFrame:
     figures = gaps.loc[:, [c for c in GAP_COLUMNS if c in gaps.columns]].drop_duplicates(
         "touchpoint"
     )
-    table = table.merge(figures, on="touchpoint", how="left")
+    # Ids are text on both sides, even in empty frames (whose columns pandas types as floats).
+    table = table.astype({"touchpoint": str}).merge(
+        figures.astype({"touchpoint": str}), on="touchpoint", how="left"
+    )
     for column in GAP_COLUMNS[1:]:
         if column not in table:
             table[column] = np.nan
