@@ -791,7 +791,7 @@ class DuckDBStore(Store):
         Writes are serialised inside the process: DuckDB allows one process per file, so
         this lock is all it takes for two sessions saving at once not to race for a version.
         """
-        with self._write_lock, self._con.cursor() as cur:
+        with self._damage_reported(), self._write_lock, self._con.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield _DuckDBUnit(cur)
@@ -802,8 +802,19 @@ class DuckDBStore(Store):
 
     @contextmanager
     def _reading(self) -> Iterator[Unit]:
-        with self._con.cursor() as cur:
+        with self._damage_reported(), self._con.cursor() as cur:
             yield _DuckDBUnit(cur)
+
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """A file DuckDB cannot read or write (cut short, a full disk) is a message naming it."""
+        try:
+            yield
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"{self.path} cannot be read or written: {exc}. If the file is damaged (a copy "
+                "cut short, a full disk), restore it from a backup."
+            ) from exc
 
     def _load_ratings(
         self, unit: Unit, batch_id: int, journey_id: str, ratings: pd.DataFrame

@@ -271,11 +271,6 @@ def test_killed_journey_saves_at_many_points_leave_whole_versions_only(tmp_path,
 # A damaged file -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.py lets duckdb's IOException from a query on a damaged (truncated) file "
-    "escape: `journeymap list` prints a traceback instead of a StoreError naming the file",
-)
 def test_a_truncated_database_file_is_a_message_not_a_traceback(tmp_path, import_template):
     damaged = tmp_path / "damaged.duckdb"
     data = import_template.read_bytes()
