@@ -463,13 +463,15 @@ FLOW_LABEL_WIDTH = 110  # narrower than elsewhere: columns are close together
 FLOW_EDGE = FLOW_LABEL_WIDTH // 2 + 4  # pixels beside the first and last columns: half a name
 FLOW_TRACK = 0.2  # lane heights between the tracks of ways back
 KEY_DROP = 46  # pixels from the plot's bottom edge to the middle of the size key
-#: Names: padding inside their box, and the ascent + descent of a line and the line pitch
-#: (plotly's) as multiples of the font size.
+#: Names: padding inside their box (pixels); a line's ascent + descent and plotly's line pitch
+#: as multiples of the font size; by how many pixels a name must be nearer to its own point
+#: than to any other; how many times placed names may move to make room for one left out.
 LABEL_PAD = 2
-REPAIRS = 60  # tries at moving a placed name to make room for one left out
-NEARER = 6  # pixels by which a name's own point must be nearer to it than any other point
 LINE_HEIGHT = 1.17
 LINE_PITCH = 1.3
+NEARER = 6
+REPAIRS = 60
+#: Names under the journey map: slanted by this angle, wrapped at this width (pixels).
 TICK_ANGLE = math.radians(35)
 TICK_WIDTH = 150
 
@@ -484,7 +486,6 @@ _TEMPLATE = go.layout.Template(
     layout={
         "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "closest",
         "hoverlabel": {"align": "left"}, "xaxis": _AXIS, "yaxis": _AXIS,
-        "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A"],
     },
     data={"scatter": [{"marker": {"colorbar": {"outlinewidth": 0, "ticks": ""}}}]},
 )  # fmt: skip
@@ -764,6 +765,7 @@ def _two_lines(text: str, width: float, size: float) -> list[str]:
 
 
 def _ellipsized(text: str, width: float, size: float, *, bold: bool = False) -> str:
+    """`text`, or its longest start that fits `width` pixels with "…" appended."""
     if _text_px(text, size, bold=bold) <= width:
         return text
     low, high = 0, len(text)  # text[:low] + "…" fits, text[:high] + "…" does not
