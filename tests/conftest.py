@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,3 +99,8 @@ def stored_ratings(database, journey_id="pizza-delivery") -> int:
 
     # The app holds the file open in this process; read through its own store.
     return _open_store(str(database)).rating_count(journey_id)
+
+
+def rendered(markdown: str) -> str:
+    """Markdown source as it reads on screen, for messages whose user text is escaped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

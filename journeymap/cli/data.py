@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from journeymap.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -19,8 +21,9 @@ from journeymap.cli.common import (
 )
 from journeymap.errors import InvalidInput
 from journeymap.journey_file import journey_schema, load_journey
+from journeymap.model import Journey
 from journeymap.ratings import read_ratings
-from journeymap.store import DATABASE_URL_VARIABLE, is_postgres_url, open_store
+from journeymap.store import DATABASE_URL_VARIABLE, Store, is_postgres_url, open_store
 
 # validate -----------------------------------------------------------------------------------
 
@@ -97,22 +100,39 @@ def _add_import(commands: Commands) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from_file = is_journey_file(args.journey)
-    with open_store(args.db) as store:
-        journey = load_journey(args.journey) if from_file else store.journey(args.journey)
-        parsed = read_ratings(args.ratings, journey) if args.ratings else None
-        for warning in parsed.warnings if parsed else []:
-            print(f"warning: {warning}", file=sys.stderr)
-        ratings = parsed.frame if parsed else None
-        source = Path(args.ratings).name if args.ratings else ""
-        if from_file:
+    if is_journey_file(args.journey):
+        # Read and check every file before the database is opened: a refused import leaves
+        # no trace, not even a new empty database file.
+        journey = load_journey(args.journey)
+        ratings, source = _read_ratings_option(args, journey)
+        with open_store(args.db) as store:
             version = store.import_journey(journey, ratings, source=source, author=args.author)
             print(f"stored {journey.name!r} as {journey.id} version {version}", end="")
-        else:
+            _print_stored(ratings, store)
+        return EXIT_OK
+    with open_store(args.db) as store:
+        journey = store.journey(args.journey)
+        ratings, source = _read_ratings_option(args, journey)
+        if ratings is not None:
             store.add_ratings(journey.id, ratings, source=source)
-            print(f"added to {journey.id}", end="")
-        print(f" with {len(ratings):,} ratings" if ratings is not None else "", f"({store.path})")
+        print(f"added to {journey.id}", end="")
+        _print_stored(ratings, store)
     return EXIT_OK
+
+
+def _read_ratings_option(
+    args: argparse.Namespace, journey: Journey
+) -> tuple[pd.DataFrame | None, str]:
+    if not args.ratings:
+        return None, ""
+    parsed = read_ratings(args.ratings, journey)
+    for warning in parsed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return parsed.frame, Path(args.ratings).name
+
+
+def _print_stored(ratings: pd.DataFrame | None, store: Store) -> None:
+    print(f" with {len(ratings):,} ratings" if ratings is not None else "", f"({store.path})")
 
 
 # list ---------------------------------------------------------------------------------------

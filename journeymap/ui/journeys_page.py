@@ -123,7 +123,10 @@ def _import_form() -> None:
             st.error(plain(exc))
             return
         select_journey(journey.id)
-        st.success(f"Stored “{plain(journey.name)}” as version {version}.")
+        st.toast(
+            f"Stored “{plain(journey.name)}” as version {version}.", icon=":material/check_circle:"
+        )
+        st.rerun()
 
 
 def _history() -> None:

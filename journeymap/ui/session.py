@@ -53,7 +53,15 @@ def journey_picker() -> None:
     summaries = get_store().journeys()
     if not summaries:
         return
-    names = {s.id: f"{s.name}  ·  v{s.version}" for s in summaries}
+    # Labels must differ: Streamlit tells options apart by their label, so two journeys of
+    # one name would swap on the next rerun. A repeated name shows its id too.
+    repeated = {s.name for s in summaries if [t.name for t in summaries].count(s.name) > 1}
+    names = {
+        s.id: f"{s.name} ({s.id})  ·  v{s.version}"
+        if s.name in repeated
+        else f"{s.name}  ·  v{s.version}"
+        for s in summaries
+    }
     # A journey picked on a page (select_journey) wins; then the current one; then a link's
     # `?journey=`; an unknown or missing id falls back to the first journey.
     wanted = (
