@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run system-deps test lint bench
+.PHONY: setup run app-deps system-deps test lint bench
 
 $(BIN)/journeymap: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,12 @@ $(BIN)/journeymap: pyproject.toml
 
 setup: $(BIN)/journeymap
 
-run: setup
+run: app-deps setup
 	$(BIN)/journeymap app
+
+# Chromium renders chart images for the Export page; the app runs without it (with a message).
+app-deps:
+	-scripts/install-system-deps --app
 
 system-deps:
 	scripts/install-system-deps
