@@ -7,6 +7,7 @@ the table beside it never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,12 +32,19 @@ class Filters:
 
     def describe(self) -> tuple[str, ...]:
         """Human-readable notes for chart captions and slide footers."""
-        notes = []
-        if self.segments:
-            notes.append("segments: " + ", ".join(self.segments))
-        if self.roles:
-            notes.append("roles: " + ", ".join(self.roles))
-        return tuple(notes)
+        return describe_filters(segments=self.segments, roles=self.roles)
+
+
+def describe_filters(
+    *, segments: Sequence[str] | None = None, roles: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Filters as short notes for slide footers ("segments: walk-in")."""
+    notes = []
+    if segments:
+        notes.append("segments: " + ", ".join(segments))
+    if roles:
+        notes.append("roles: " + ", ".join(roles))
+    return tuple(notes)
 
 
 @dataclass(frozen=True)

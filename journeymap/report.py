@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from journeymap.analysis import describe_filters
 from journeymap.errors import InvalidInput
 from journeymap.gaps import DEFAULT_RECOVERY_RATIO, GAP_COLUMNS, gap_table
 from journeymap.graph import flow_table
@@ -158,15 +159,3 @@ def count_respondents(
     if named.empty and not (ratings["respondent"].astype(str).str.strip() != "").any():
         return None
     return int(named.nunique())
-
-
-def describe_filters(
-    *, segments: Sequence[str] | None = None, roles: Sequence[str] | None = None
-) -> tuple[str, ...]:
-    """Filters as short notes for slide footers ("segments: walk-in")."""
-    notes = []
-    if segments:
-        notes.append("segments: " + ", ".join(segments))
-    if roles:
-        notes.append("roles: " + ", ".join(roles))
-    return tuple(notes)

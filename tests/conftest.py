@@ -104,3 +104,12 @@ def stored_ratings(database, journey_id="pizza-delivery") -> int:
 def rendered(markdown: str) -> str:
     """Markdown source as it reads on screen, for messages whose user text is escaped."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """The `journeymap` command in this process: exit code, stdout, stderr."""
+    from journeymap.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

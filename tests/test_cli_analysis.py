@@ -13,7 +13,7 @@ import pytest
 from journeymap.cli import main
 from journeymap.gaps import gap_table
 from journeymap.graph import flow_table
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run_cli
 
 PIZZA = str(SAMPLES / "pizza_delivery.json")
 PIZZA_CSV = str(SAMPLES / "pizza_delivery.csv")
@@ -31,12 +31,6 @@ def stored(db, capsys):
     return db
 
 
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_help_lists_the_analysis_commands():
     out = subprocess.run(
         [sys.executable, "-m", "journeymap.cli", "--help"],
@@ -49,7 +43,7 @@ def test_help_lists_the_analysis_commands():
 
 
 def test_gaps_csv_is_the_gap_table(capsys, pizza, pizza_ratings):
-    code, out, err = run(capsys, "gaps", PIZZA, "--ratings", PIZZA_CSV, "--format", "csv")
+    code, out, err = run_cli(capsys, "gaps", PIZZA, "--ratings", PIZZA_CSV, "--format", "csv")
     assert code == 0, err
     printed = pd.read_csv(io.StringIO(out))
     expected = gap_table(pizza, pizza_ratings)
@@ -58,18 +52,18 @@ def test_gaps_csv_is_the_gap_table(capsys, pizza, pizza_ratings):
 
 
 def test_gaps_of_a_stored_journey_use_its_stored_ratings(capsys, stored):
-    code, from_store, err = run(
+    code, from_store, err = run_cli(
         capsys, "gaps", "pizza-delivery", "--db", stored, "--format", "json"
     )
     assert code == 0, err
-    _, from_file, _ = run(capsys, "gaps", PIZZA, "--ratings", PIZZA_CSV, "--format", "json")
+    _, from_file, _ = run_cli(capsys, "gaps", PIZZA, "--ratings", PIZZA_CSV, "--format", "json")
     pd.testing.assert_frame_equal(
         pd.DataFrame(json.loads(from_store)), pd.DataFrame(json.loads(from_file)), rtol=1e-12
     )
 
 
 def test_gaps_by_segment_with_a_segment_filter_from_the_store(capsys, stored):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "gaps", "pizza-delivery", "--db", stored, "--by", "segment",
         "--segment", "new", "--format", "json",
     )  # fmt: skip
@@ -79,7 +73,7 @@ def test_gaps_by_segment_with_a_segment_filter_from_the_store(capsys, stored):
 
 
 def test_gaps_options_reach_the_table(capsys, pizza, pizza_ratings):
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "gaps", PIZZA, "--ratings", PIZZA_CSV, "--loss-aversion", "12",
         "--curvature", "--role", "courier", "--format", "json",
     )  # fmt: skip
@@ -91,19 +85,19 @@ def test_gaps_options_reach_the_table(capsys, pizza, pizza_ratings):
 
 
 def test_score_prints_the_journey_scores(capsys):
-    code, out, err = run(capsys, "score", PIZZA, "--ratings", PIZZA_CSV, "--format", "json")
+    code, out, err = run_cli(capsys, "score", PIZZA, "--ratings", PIZZA_CSV, "--format", "json")
     assert code == 0, err
     scores = json.loads(out)
     assert set(scores["dimension_gaps"]) == {
         "tangibles", "reliability", "responsiveness", "assurance", "empathy"
     }  # fmt: skip
     assert scores["path"][-1] in {"feedback", "reorder"}
-    code, out, _ = run(capsys, "score", PIZZA, "--ratings", PIZZA_CSV)
+    code, out, _ = run_cli(capsys, "score", PIZZA, "--ratings", PIZZA_CSV)
     assert "peak-end score" in out
 
 
 def test_flow_prints_visits_paths_and_priority(capsys, pizza):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "flow", PIZZA, "--ratings", PIZZA_CSV, "--entries", "500", "--paths", "3",
         "--format", "json",
     )  # fmt: skip
@@ -117,7 +111,7 @@ def test_flow_prints_visits_paths_and_priority(capsys, pizza):
 
 
 def test_flow_of_a_journey_file_needs_no_ratings(capsys):
-    code, out, err = run(capsys, "flow", PIZZA)
+    code, out, err = run_cli(capsys, "flow", PIZZA)
     assert code == 0, err
     assert "Most likely paths of 1,000 arriving customers" in out
     assert "priority" not in out
@@ -142,7 +136,7 @@ def test_flow_of_a_journey_file_needs_no_ratings(capsys):
     ],
 )
 def test_bad_input_exits_2_with_the_message(capsys, db, args, message):
-    code, _, err = run(capsys, *args, "--db", db)
+    code, _, err = run_cli(capsys, *args, "--db", db)
     assert code == 2
     assert message in err
 

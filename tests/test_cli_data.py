@@ -8,20 +8,13 @@ import sys
 
 import pytest
 
-from journeymap.cli import main
 from journeymap.store import open_store
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run_cli
 
 
 @pytest.fixture
 def db(tmp_path):
     return str(tmp_path / "cli.duckdb")
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_help_lists_the_commands():
@@ -37,7 +30,7 @@ def test_help_lists_the_commands():
 
 def test_validate_passes_every_sample(capsys):
     files = [str(p) for p in sorted(SAMPLES.glob("*.json")) + sorted(SAMPLES.glob("*.csv"))]
-    code, out, err = run(capsys, "validate", *files)
+    code, out, err = run_cli(capsys, "validate", *files)
     assert code == 0, err
     assert out.count("ok  ") == 12
 
@@ -67,18 +60,18 @@ def test_validate_fails_with_exit_code_2_naming_the_field(capsys, tmp_path, chan
     change(data)
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(data))
-    code, out, err = run(capsys, "validate", str(path))
+    code, out, err = run_cli(capsys, "validate", str(path))
     assert code == 2
     assert "broken.json: " in err and message in err
 
 
 def test_schema_prints_json_schema(capsys):
-    code, out, _ = run(capsys, "schema")
+    code, out, _ = run_cli(capsys, "schema")
     assert code == 0 and json.loads(out)["title"] == "Journey"
 
 
 def test_import_then_list(capsys, db):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "import",
         str(SAMPLES / "pizza_delivery.json"),
@@ -89,13 +82,13 @@ def test_import_then_list(capsys, db):
     )
     assert code == 0, err
     assert "pizza-delivery version 1 with 443 ratings" in out
-    code, out, _ = run(capsys, "list", "--db", db)
+    code, out, _ = run_cli(capsys, "list", "--db", db)
     assert code == 0 and "pizza-delivery" in out and "443" in out
 
 
 def test_import_ratings_into_a_stored_journey(capsys, db):
-    run(capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--db", db)
-    code, out, _ = run(
+    run_cli(capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--db", db)
+    code, out, _ = run_cli(
         capsys,
         "import",
         "pizza-delivery",
@@ -112,7 +105,7 @@ def test_import_with_one_bad_row_stores_nothing(capsys, db, tmp_path):
     rows[200] = "order,9,4,5,R1,new,2026-10-01T00:00:00+00:00"
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(rows) + "\n")
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "import", str(SAMPLES / "pizza_delivery.json"), "--ratings", str(bad), "--db", db
     )
     assert code == 2
@@ -122,14 +115,14 @@ def test_import_with_one_bad_row_stores_nothing(capsys, db, tmp_path):
 
 
 def test_unknown_stored_journey_exits_2(capsys, db):
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "import", "nope", "--ratings", str(SAMPLES / "pizza_delivery.csv"), "--db", db
     )
     assert code == 2 and "no journey 'nope'" in err
 
 
 def test_list_says_how_to_start_when_empty(capsys, db):
-    code, out, _ = run(capsys, "list", "--db", db)
+    code, out, _ = run_cli(capsys, "list", "--db", db)
     assert code == 0 and "No journeys" in out
 
 

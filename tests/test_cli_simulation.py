@@ -9,8 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from journeymap.cli import main
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run_cli
 
 ISSUE_COMMAND = [
     "simulate",
@@ -35,18 +34,12 @@ REQUIRED_COLUMNS = [
 ]
 
 
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def csv_of(out: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(out))
 
 
 def test_the_issues_command_prints_one_row_per_promise_and_recommends_60(capsys):
-    code, out, err = run(capsys, *ISSUE_COMMAND)
+    code, out, err = run_cli(capsys, *ISSUE_COMMAND)
     assert code == 0, err
     table = csv_of(out)
     assert table["promise"].tolist() == [30, 45, 60, 90]
@@ -55,12 +48,12 @@ def test_the_issues_command_prints_one_row_per_promise_and_recommends_60(capsys)
 
 
 def test_the_same_seed_prints_the_same_numbers(capsys):
-    first = run(capsys, *ISSUE_COMMAND)[1]
-    assert run(capsys, *ISSUE_COMMAND)[1] == first
+    first = run_cli(capsys, *ISSUE_COMMAND)[1]
+    assert run_cli(capsys, *ISSUE_COMMAND)[1] == first
 
 
 def test_promise_range_includes_its_stop_and_joins_the_listed_promises(capsys):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, *ISSUE_COMMAND[:-2], "--promise-range", "20:120:5", "--format", "csv"
     )
     assert code == 0, err
@@ -70,7 +63,7 @@ def test_promise_range_includes_its_stop_and_joins_the_listed_promises(capsys):
 
 
 def test_without_promises_the_default_range_is_swept(capsys):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "simulate",
         "--lever", "service",
@@ -83,13 +76,13 @@ def test_without_promises_the_default_range_is_swept(capsys):
 
 
 def test_table_format_is_readable_text(capsys):
-    code, out, _ = run(capsys, *ISSUE_COMMAND[:-2])
+    code, out, _ = run_cli(capsys, *ISSUE_COMMAND[:-2])
     assert code == 0
     assert out.splitlines()[0].split()[:3] == ["promise", "p_met", "p_delight"]
 
 
 def test_a_journey_file_runs_every_promise(capsys):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "simulate", str(SAMPLES / "pizza_delivery.json"), "--seed", "1",
         "--draws", "20000", "--format", "csv",
     )  # fmt: skip
@@ -101,8 +94,8 @@ def test_a_journey_file_runs_every_promise(capsys):
 
 def test_a_stored_journey_is_found_by_id(capsys, tmp_path):
     db = str(tmp_path / "sim.duckdb")
-    assert run(capsys, "import", str(SAMPLES / "taxi_booking.json"), "--db", db)[0] == 0
-    code, out, err = run(
+    assert run_cli(capsys, "import", str(SAMPLES / "taxi_booking.json"), "--db", db)[0] == 0
+    code, out, err = run_cli(
         capsys, "simulate", "taxi-booking", "--db", db, "--lever", "service", "--seed", "1",
         "--draws", "20000", "--format", "csv",
     )  # fmt: skip
@@ -112,7 +105,7 @@ def test_a_stored_journey_is_found_by_id(capsys, tmp_path):
 
 
 def test_compare_prints_one_row_per_lever_with_the_chosen_one_marked(capsys):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "simulate", str(SAMPLES / "dental_clinic.json"), "--compare", "--seed", "1",
         "--draws", "20000", "--format", "json",
     )  # fmt: skip
@@ -123,8 +116,8 @@ def test_compare_prints_one_row_per_lever_with_the_chosen_one_marked(capsys):
 
 
 def test_economics_options_change_the_value_model(capsys):
-    base = csv_of(run(capsys, *ISSUE_COMMAND)[1]).set_index("promise")
-    code, out, err = run(
+    base = csv_of(run_cli(capsys, *ISSUE_COMMAND)[1]).set_index("promise")
+    code, out, err = run_cli(
         capsys, *ISSUE_COMMAND, "--value-retained", "0", "--base-conversion", "0.2"
     )
     assert code == 0, err
@@ -140,9 +133,9 @@ def test_values_from_a_csv_column_equal_the_same_values_typed_inline(capsys, tmp
     times = tmp_path / "times.csv"
     times.write_text("order;minutes\nA;41,5\nB;45\nC;\nD;52\nE;60\n")
     common = ["--lever", "time", "--promise", "45,60", "--seed", "5", "--format", "csv"]
-    code, from_file, err = run(capsys, "simulate", "--values-from", f"{times}:minutes", *common)
+    code, from_file, err = run_cli(capsys, "simulate", "--values-from", f"{times}:minutes", *common)
     assert code == 0, err
-    inline = run(capsys, "simulate", "--delivered", "empirical:41.5,45,52,60", *common)[1]
+    inline = run_cli(capsys, "simulate", "--delivered", "empirical:41.5,45,52,60", *common)[1]
     assert from_file == inline
 
 
@@ -248,7 +241,7 @@ def test_help_documents_the_economics_defaults():
     ],
 )
 def test_bad_input_exits_2_naming_the_option(capsys, args, message):
-    code, out, err = run(capsys, "simulate", *args)
+    code, out, err = run_cli(capsys, "simulate", *args)
     assert code == 2
     assert message in err and out == ""
 
@@ -285,7 +278,7 @@ def test_bad_values_files_exit_2_naming_file_row_and_column(
     (tmp_path / "times.csv").write_text(content)
     path, _, column = spec.partition(":")
     source = str(tmp_path / path) + (f":{column}" if column else "")
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "simulate", "--lever", "time", "--values-from", source, "--promise", "45"
     )
     assert code == 2
@@ -294,7 +287,7 @@ def test_bad_values_files_exit_2_naming_file_row_and_column(
 
 def test_values_from_goes_only_with_an_empirical_distribution(capsys, tmp_path):
     (tmp_path / "t.csv").write_text("m\n1\n")
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "simulate", "--lever", "time", "--delivered", "normal:mean=1,sd=1",
         "--values-from", str(tmp_path / "t.csv"),
     )  # fmt: skip
@@ -302,7 +295,7 @@ def test_values_from_goes_only_with_an_empirical_distribution(capsys, tmp_path):
 
 
 def test_a_missing_values_file_exits_2(capsys, tmp_path):
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "simulate", "--lever", "time", "--values-from", str(tmp_path / "nope.csv:minutes")
     )
     assert code == 2 and "nope.csv: cannot be read" in err
