@@ -197,7 +197,8 @@ def crash_import(tmp_path: Path, template: Path, rows: int, points: int) -> list
         outcomes.append(Outcome(delay, whole, "the whole import" if whole else "none of it"))
     report("import", rows, duration, outcomes)
     assert outcomes[-1].whole, "a committed import was lost when the process was killed"
-    assert not outcomes[0].whole, "killed 50 ms in, the import cannot be there yet"
+    if duration > 0.1:  # killed 50 ms into a longer write: nothing of it can be there yet
+        assert not outcomes[0].whole, "the import was there 50 ms after it started"
     return outcomes
 
 
