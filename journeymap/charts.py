@@ -12,6 +12,7 @@ DejaVu Sans' advance widths (`textfit`), the widest of the fonts the browser may
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -119,8 +120,8 @@ def journey_map_chart(
     shapes.append(_line_of_visibility("x2 domain", "y2"))
     annotations.append(_line_of_visibility_label("y2"))
     layout.update(shapes=shapes, annotations=annotations)
-    fig = go.Figure(data=traces, layout=layout)
-    return _styled(fig, title or f"{plain(journey.name)}: expected vs experienced", height=720)
+    title = title or f"{plain(journey.name)}: expected vs experienced"
+    return go.Figure(data=traces, layout={**_style(title, height=720), **layout})
 
 
 def gap_bar_chart(
@@ -191,10 +192,8 @@ def gap_bar_chart(
         "yaxis": {"tickmode": "array", "tickvals": tick_values, "ticktext": tick_names,
                   "range": [-0.6, rows - 0.4], "showgrid": False, "tickfont": {"size": 15}},
     }  # fmt: skip
-    fig = go.Figure(data=[bars], layout=layout)
-    fig = _styled(fig, title, height=max(420, 46 * rows + 160), legend=False)
-    fig.update_layout(margin={"r": 90})
-    return fig
+    style = _style(title, height=max(420, 46 * rows + 160), legend=False)
+    return go.Figure(data=[bars], layout={**style, **layout, "margin": {**MARGIN, "r": 90}})
 
 
 def quadrant_chart(
@@ -255,10 +254,10 @@ def quadrant_chart(
                 f"{len(table) - len(placed)} of {len(table)} touchpoints left out: "
                 "hover over a point</span>"
             )
-    fig = go.Figure(data=[points], layout=layout)
-    fig.update_xaxes(title_text=axis_title)
-    fig.update_yaxes(title_text="Importance")
-    return _styled(fig, title, height=QUADRANT_HEIGHT, legend=False)
+    layout.setdefault("xaxis", {})["title"] = {"text": axis_title}
+    layout.setdefault("yaxis", {})["title"] = {"text": "Importance"}
+    style = _style(title, height=QUADRANT_HEIGHT, legend=False)
+    return go.Figure(data=[points], layout={**style, **layout})
 
 
 def flow_chart(
@@ -342,10 +341,8 @@ def flow_chart(
                   "ticktext": [lane.value for lane in LANE_ORDER], "showgrid": False,
                   "zeroline": False, "range": list(canvas.y_range)},
     }  # fmt: skip
-    fig = go.Figure(data=[nodes, *transitions], layout=layout)
-    fig = _styled(fig, title, height=FLOW_HEIGHT, legend=False)
-    fig.update_layout(margin=FLOW_MARGIN)
-    return fig
+    style = _style(title, height=FLOW_HEIGHT, legend=False)
+    return go.Figure(data=[nodes, *transitions], layout={**style, **layout, "margin": FLOW_MARGIN})
 
 
 def promise_sweep_chart(
@@ -465,11 +462,13 @@ FLOW_TRACK = 0.2  # lane heights between the tracks of ways back
 KEY_DROP = 46  # pixels from the plot's bottom edge to the middle of the size key
 #: Names: padding inside their box (pixels); a line's ascent + descent and plotly's line pitch
 #: as multiples of the font size; by how many pixels a name must be nearer to its own point
-#: than to any other; how many times placed names may move to make room for one left out.
+#: than to any other, and beyond which distance no point is near; how many times placed names
+#: may move to make room for one left out.
 LABEL_PAD = 2
 LINE_HEIGHT = 1.17
 LINE_PITCH = 1.3
 NEARER = 6
+NEAR_ENOUGH = 60
 REPAIRS = 60
 #: Names under the journey map: slanted by this angle, wrapped at this width (pixels).
 TICK_ANGLE = math.radians(35)
@@ -595,14 +594,20 @@ def _place_labels(
                 (box[:, 0] >= bounds[0]) & (box[:, 1] >= bounds[1])
                 & (box[:, 2] <= bounds[2]) & (box[:, 3] <= bounds[3])
             )  # fmt: skip
-            hits = _overlapping(box, markers)
-            hits[:, i] = False
+            # Only what lies near the spots can get in their way (a point further off than
+            # NEAR_ENOUGH is never the nearer one either).
+            reach = box.min(axis=0)[:2] - NEAR_ENOUGH, box.max(axis=0)[2:] + NEAR_ENOUGH
+            near = _overlapping(np.array([[*reach[0], *reach[1]]]), markers)[0]
+            near[i] = True
+            local = int(np.count_nonzero(near[:i]))
+            hits = _overlapping(box, markers[near])
+            hits[:, local] = False
             free &= ~hits.any(axis=1) & ~_overlapping(box, boxes).any(axis=1)
             # A name beside its point must clearly be its point's and no other's: nearer to
             # its rim, or with its middle nearer to its centre, than to any other point's (or
             # else stand apart with a leader line that says whose it is).
             beside = np.array([not c.leader for c in candidates])
-            free &= ~beside | _clearly_own(box, centres, radii, i)
+            free &= ~beside | _clearly_own(box, centres[near], radii[near], local)
             cache[i] = (candidates, free, _crossing(box, lines).sum(axis=1))
         return cache[i]
 
@@ -696,6 +701,18 @@ def _crossing(boxes: np.ndarray, segments: np.ndarray) -> np.ndarray:
         [side < 0 for side in sides], axis=0
     )
     return near & ~one_side
+
+
+def _trimmed_all(
+    start: np.ndarray, end: np.ndarray, cut_start: np.ndarray, cut_end: np.ndarray
+) -> np.ndarray:
+    """`_trimmed` for many segments at once: (n, 4) rows of x0, y0, x1, y1."""
+    length = np.hypot(*(end - start).T)
+    unit = (end - start) / np.maximum(length, 1e-9)[:, None]
+    visible = (length > cut_start + cut_end)[:, None]
+    first = np.where(visible, start + unit * cut_start[:, None], start)
+    last = np.where(visible, end - unit * cut_end[:, None], start)
+    return np.hstack([first, last]).reshape(-1, 4)
 
 
 def _trimmed(start: np.ndarray, end: np.ndarray, cut_start: float, cut_end: float) -> list[float]:
@@ -1006,45 +1023,57 @@ def _flow_arrows(
     for up in (True, False):
         same_way = [k for _, k in back if _way_up(*ends[k], grid) == up]
         level.update({k: n % 3 + 1 for n, k in enumerate(same_way)})
-    lines: dict[float, dict[str, list[float]]] = defaultdict(
-        lambda: {"x": [], "y": [], "size": [], "standoff": []}
-    )
-    segments: list[list[float]] = []
-    for k, (transition, (a, b)) in enumerate(zip(journey.transitions, ends, strict=True)):
-        share = round(transition.share * 5) / 5  # six line widths: one trace each
-        width = (0.8 + 1.5 * share) if dense else (1.5 + 3 * share)
-        if k in level:
-            # A way back leaves upwards (or downwards), runs along a track outside the lanes
-            # and comes straight onto its target, so it crosses no touchpoint on the way.
-            up = _way_up(a, b, grid)
-            track = (0.5 if up else -3.5) + (1 if up else -1) * FLOW_TRACK * level[k]
-            turn = column[b] + (0.2 if a == b else 0.0)
-            xs, ys = [column[a], column[a], turn, column[b]], [y[a], track, track, y[b]]
-        else:
-            xs, ys = [column[a], column[b]], [y[a], y[b]]
+    shares = np.array([t.share for t in journey.transitions], dtype=float)
+    widths = np.round(shares * 5) / 5  # six line widths: one trace each
+    widths = (0.8 + 1.5 * widths) if dense else (1.5 + 3 * widths)
+    source = np.array([a for a, _ in ends], dtype=int)
+    target = np.array([b for _, b in ends], dtype=int)
+    centre = canvas.px(column, y)
+    # Straight transitions, all at once: x, y, head size and standoff per point, NaN between.
+    straight = np.array([k not in level for k in range(len(ends))], dtype=bool)
+    a, b = source[straight], target[straight]
+    points = {
+        "x": np.column_stack([column[a], column[b], np.full(len(a), np.nan)]),
+        "y": np.column_stack([y[a], y[b], np.full(len(a), np.nan)]),
+        "size": np.column_stack([np.zeros(len(a)), 8 + 3 * widths[straight], np.zeros(len(a))]),
+        "standoff": np.column_stack([np.zeros(len(a)), radius[b] + 1, np.zeros(len(a))]),
+    }
+    parts = {w: {key: [v[widths[straight] == w].ravel()] for key, v in points.items()}
+             for w in np.unique(widths)}  # fmt: skip
+    segments = _trimmed_all(centre[a], centre[b], radius[a] + 2, radius[b] + 2).tolist()
+    for k in level:
+        # A way back leaves upwards (or downwards), runs along a track outside the lanes and
+        # comes straight onto its target, so it crosses no touchpoint on the way.
+        a_k, b_k = int(source[k]), int(target[k])
+        up = _way_up(a_k, b_k, grid)
+        track = (0.5 if up else -3.5) + (1 if up else -1) * FLOW_TRACK * level[k]
+        turn = column[b_k] + (0.2 if a_k == b_k else 0.0)
+        xs, ys = [column[a_k], column[a_k], turn, column[b_k]], [y[a_k], track, track, y[b_k]]
         path = canvas.px(xs, ys)
-        pieces = [[*path[j], *path[j + 1]] for j in range(len(path) - 1)]
-        pieces[0] = _trimmed(
-            path[0], path[1], radius[a] + 2, 0.0 if len(pieces) > 1 else radius[b] + 2
-        )
-        if len(pieces) > 1:
-            pieces[-1] = _trimmed(path[-2], path[-1], 0.0, radius[b] + 2)
-        segments += pieces
-        line = lines[width]
-        line["x"] += [*xs, np.nan]  # NaN breaks the line (numpy arrays validate fast)
-        line["y"] += [*ys, np.nan]
-        line["size"] += [0.0] * (len(xs) - 1) + [8 + 3 * width, 0.0]
-        line["standoff"] += [0.0] * (len(xs) - 1) + [radius[b] + 1, 0.0]
+        segments += [
+            _trimmed(path[0], path[1], radius[a_k] + 2, 0.0),
+            [*path[1], *path[2]],
+            _trimmed(path[2], path[3], 0.0, radius[b_k] + 2),
+        ]
+        part = parts[widths[k]]
+        part["x"].append(np.array([*xs, np.nan]))
+        part["y"].append(np.array([*ys, np.nan]))
+        part["size"].append(np.array([0.0, 0.0, 0.0, 8 + 3 * widths[k], 0.0]))
+        part["standoff"].append(np.array([0.0, 0.0, 0.0, radius[b_k] + 1, 0.0]))
     colour = "rgba(91,103,120,0.4)" if dense else "rgba(91,103,120,0.55)"
-    traces = [
-        go.Scatter(
-            x=np.array(line["x"]), y=np.array(line["y"]), mode="lines+markers",
-            hoverinfo="skip", showlegend=False, line={"color": colour, "width": width},
-            marker={"symbol": "arrow", "angleref": "previous", "size": np.array(line["size"]),
-                    "standoff": np.array(line["standoff"]), "color": "rgba(91,103,120,0.85)"},
-        )
-        for width, line in sorted(lines.items())
-    ]  # fmt: skip
+    traces = []
+    for width, part in sorted(parts.items()):
+        line = {key: np.concatenate(v) for key, v in part.items()}
+        if not len(line["x"]):
+            continue
+        traces.append(
+            go.Scatter(
+                x=line["x"], y=line["y"], mode="lines+markers", hoverinfo="skip",
+                showlegend=False, line={"color": colour, "width": float(width)},
+                marker={"symbol": "arrow", "angleref": "previous", "size": line["size"],
+                        "standoff": line["standoff"], "color": "rgba(91,103,120,0.85)"},
+            )
+        )  # fmt: skip
     return traces, segments
 
 
@@ -1131,24 +1160,21 @@ def _flow_note(left_out: int, total: int) -> dict[str, Any]:
 def _aligned(journey: Journey, gaps: pd.DataFrame) -> pd.DataFrame:
     """One row per touchpoint in journey order with name, stage, lane and the gap figures."""
     ordered = journey.ordered_touchpoints()
+    ids = [tp.id for tp in ordered]
+    figures = gaps.drop_duplicates("touchpoint").set_index("touchpoint")
+    # Ids are text on both sides, even in empty frames (whose columns pandas types as floats).
+    figures.index = figures.index.astype(str)
     table = pd.DataFrame(
         {
-            "touchpoint": [tp.id for tp in ordered],
+            "touchpoint": ids,
             "name": [tp.name for tp in ordered],
             "stage": [tp.stage for tp in ordered],
             "lane": [tp.lane for tp in ordered],
         }
     )
-    figures = gaps.loc[:, [c for c in GAP_COLUMNS if c in gaps.columns]].drop_duplicates(
-        "touchpoint"
-    )
-    # Ids are text on both sides, even in empty frames (whose columns pandas types as floats).
-    table = table.astype({"touchpoint": str}).merge(
-        figures.astype({"touchpoint": str}), on="touchpoint", how="left"
-    )
     for column in GAP_COLUMNS[1:]:
-        if column not in table:
-            table[column] = np.nan
+        present = column in figures
+        table[column] = figures[column].reindex(ids).to_numpy(float) if present else np.nan
     return table
 
 
@@ -1226,13 +1252,15 @@ def _thinned_ticks(table: pd.DataFrame, slot: float) -> tuple[list[tuple[int, st
     names = table["name"].tolist()
 
     def room(lines: list[str], size: int) -> float:  # horizontal distance a slanted name needs
-        return size * (LINE_HEIGHT + LINE_PITCH * (len(lines) - 1)) / math.sin(TICK_ANGLE) + 4
+        return size * (LINE_HEIGHT + LINE_PITCH * (len(lines) - 1)) / math.sin(TICK_ANGLE) + 2
 
     for size in (16, 14, 12):
         if room([""], size) > slot:  # not even one line each fits
             continue
         texts = [_two_lines(name, TICK_WIDTH, size) for name in names]
-        if all(room(t, size) <= slot for t in texts):
+        rooms = [room(t, size) for t in texts]
+        # Neighbours share the distance between them: half of it is each one's.
+        if all(a + b <= 2 * slot for a, b in itertools.pairwise(rooms)):
             return [(i, "<br>".join(plain(s) for s in t)) for i, t in enumerate(texts)], size, False
     size = 12
     need = room([""], size)
@@ -1305,18 +1333,23 @@ def _stage_bands(
     return shapes, annotations
 
 
+def _style(title: str, *, height: int, legend: bool = True) -> dict[str, Any]:
+    """The layout every chart shares; given with the figure's own layout, plotly checks it
+    once (restyling a built figure costs as much again)."""
+    return {
+        "template": _TEMPLATE,
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 24}},
+        "font": FONT,
+        "height": height,
+        "margin": MARGIN,
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.04, "xanchor": "right", "x": 1},
+        "hoverlabel": {"font": {"size": 15}},
+    }
+
+
 def _styled(fig: go.Figure, title: str, *, height: int, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 24}},
-        font=FONT,
-        height=height,
-        margin=MARGIN,
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "xanchor": "right", "x": 1},
-        hoverlabel={"font": {"size": 15}},
-    )
-    return fig
+    return fig.update_layout(_style(title, height=height, legend=legend))
 
 
 def _count(n: int, noun: str) -> str:
