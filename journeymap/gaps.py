@@ -22,7 +22,7 @@ from journeymap.gap_sums import (
     check_curvature,
     rating_sums,
 )
-from journeymap.graph import likely_paths
+from journeymap.graph import most_likely_path
 from journeymap.model import Dimension, Journey, Lane
 from journeymap.prospect import DEFAULT_LOSS_AVERSION
 
@@ -237,8 +237,8 @@ def remembered_path(journey: Journey) -> tuple[str, ...]:
     """
     staged = {tp.stage for tp in journey.touchpoints}
     last = next((stage for stage in reversed(journey.stages) if stage in staged), None)
-    paths = likely_paths(journey, k=1, reaching=last) or likely_paths(journey, k=1)
-    return paths[0].touchpoints if paths else ()
+    path = most_likely_path(journey, reaching=last) or most_likely_path(journey)
+    return path.touchpoints if path else ()
 
 
 def _check_options(

@@ -31,6 +31,8 @@ FLOW_COLUMNS = (
     "stage",
     "lane",
 )
+#: The virtual start and end of every path; touchpoint ids can't contain angle brackets.
+_ARRIVE, _LEAVE = "<arrive>", "<leave>"
 #: Best-first search stops after this many partial paths, in case a loop leaks almost nothing.
 MAX_PATH_EXPANSIONS = 200_000
 
@@ -167,6 +169,40 @@ def likely_paths(journey: Journey, *, k: int = 5, reaching: str | None = None) -
         for target, share in onward[last]:
             heapq.heappush(queue, (negative * share, order := order + 1, (*path, target), False))
     return found
+
+
+def most_likely_path(journey: Journey, *, reaching: str | None = None) -> Path | None:
+    """The single most likely complete path (through a touchpoint of stage `reaching`), fast.
+
+    Shares are probabilities, so with weights −log(share) ≥ 0 the most likely path is a
+    shortest path: the best path through a touchpoint is the best way in to it followed by the
+    best way out of it, two Dijkstra runs however large the journey. Same answer as
+    `likely_paths(journey, k=1, reaching=...)`, whose best-first search can take seconds on a
+    journey of hundreds of touchpoints where few paths reach the end.
+    """
+    if reaching is not None and reaching not in journey.stages:
+        raise InvalidInput.single("paths", "reaching", f"{reaching!r} is not one of the stages")
+    graph = nx.DiGraph()
+    for tp_id, share in journey.entry_shares().items():
+        if share > 0:
+            graph.add_edge(_ARRIVE, tp_id, weight=-math.log(share))
+    for transition in journey.transitions:
+        if transition.share > 0:
+            graph.add_edge(transition.source, transition.target, weight=-math.log(transition.share))
+    for tp_id, share in exit_shares(journey).items():
+        if share > 0:
+            graph.add_edge(tp_id, _LEAVE, weight=-math.log(share))
+    if _ARRIVE not in graph or _LEAVE not in graph:
+        return None
+    way_in, paths_in = nx.single_source_dijkstra(graph, _ARRIVE)
+    way_out, paths_out = nx.single_source_dijkstra(graph.reverse(copy=False), _LEAVE)
+    wanted = [tp.id for tp in journey.ordered_touchpoints() if reaching in (None, tp.stage)]
+    through = [tp for tp in wanted if tp in way_in and tp in way_out]
+    if not through:
+        return None
+    best = min(through, key=lambda tp: way_in[tp] + way_out[tp])
+    steps = paths_in[best][1:] + paths_out[best][::-1][1:-1]
+    return Path(tuple(steps), math.exp(-(way_in[best] + way_out[best])))
 
 
 def _reachable(journey: Journey) -> set[str]:

@@ -15,6 +15,7 @@ from journeymap.graph import (
     exit_shares,
     flow_table,
     likely_paths,
+    most_likely_path,
     to_networkx,
     unreachable,
 )
@@ -262,3 +263,36 @@ def test_priority_is_visits_times_importance_times_shortfall():
 def test_priority_needs_the_tables_it_combines(pizza):
     with pytest.raises(ValueError, match="gap_table"):
         priority_table(pd.DataFrame({"touchpoint": []}), flow_table(pizza))
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SAMPLES.glob("*.json")))
+def test_most_likely_path_is_the_best_first_searchs_first_path(name):
+    journey = load_journey(SAMPLES / f"{name}.json")
+    for stage in (None, *journey.stages):
+        fast = most_likely_path(journey, reaching=stage)
+        searched = likely_paths(journey, k=1, reaching=stage)
+        if not searched:
+            assert fast is None
+            continue
+        assert fast.probability == pytest.approx(searched[0].probability)
+        assert fast.touchpoints == searched[0].touchpoints
+
+
+def test_most_likely_path_agrees_with_search_on_random_journeys_with_loops():
+    rng = np.random.default_rng(17)
+    for _ in range(40):
+        size = int(rng.integers(3, 9))
+        ids = [f"t{i}" for i in range(size)]
+        transitions = []
+        for i, source in enumerate(ids):
+            targets = rng.choice(size, size=int(rng.integers(0, 3)), replace=False)
+            shares = rng.dirichlet(np.ones(len(targets) + 1))[:-1] if len(targets) else []
+            transitions += [
+                (source, ids[t], round(float(share), 3))
+                for t, share in zip(targets, shares, strict=True)
+                if t != i
+            ]
+        journey = chain(transitions, ids=tuple(ids), entries={"t0": 1.0})
+        fast = most_likely_path(journey)
+        searched = likely_paths(journey, k=1)
+        assert fast.probability == pytest.approx(searched[0].probability)
