@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import no_exception, screenshot, wait_for_app
 
@@ -39,8 +40,8 @@ def open_lever(page, app_server, journey="pizza-delivery", *, charts=3):
 def test_lever_page_shows_time_cost_and_service_side_by_side(page, app_server):
     open_lever(page, app_server)
     no_exception(page)
-    assert page.get_by_text("Chosen lever").count() == 1
-    assert page.get_by_role("button", name="Commit to exceeding on cost").count() == 1
+    expect(page.get_by_text("Chosen lever")).to_have_count(1)
+    expect(page.get_by_role("button", name="Commit to exceeding on cost")).to_have_count(1)
     screenshot(page, "lever-side-by-side")
 
 
@@ -76,8 +77,9 @@ def test_committing_to_cost_marks_it_chosen(page, app_server):
     page.get_by_role("button", name="Commit to exceeding on cost").click()
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.get_by_text("chose to exceed on cost (was service)").wait_for()
-    assert page.get_by_role("button", name="Commit to exceeding on service").count() == 1
-    assert page.get_by_role("button", name="Commit to exceeding on cost").count() == 0
+    # expect() waits for the rerun to settle; a bare count() can read the page mid-update.
+    expect(page.get_by_role("button", name="Commit to exceeding on service")).to_have_count(1)
+    expect(page.get_by_role("button", name="Commit to exceeding on cost")).to_have_count(0)
     no_exception(page)
     screenshot(page, "lever-committed")
 
@@ -110,7 +112,7 @@ def test_coaching_page_saves_an_action_and_offers_the_review(page, app_server, t
     first.get_by_role("button", name="Save the agreed action").click()
     wait_for_app(page, timeout=TIMEOUT_MS)
     page.get_by_text("Saved the action agreed for Drink handed over.").wait_for()
-    assert page.get_by_text("Agreed:").count() == 1
+    expect(page.get_by_text("Agreed:")).to_have_count(1)
     no_exception(page)
     screenshot(page, "coaching")
 

@@ -54,7 +54,7 @@ def test_the_table_and_the_graph_show_the_journey(edit_page):
 
     graph = open_graph(edit_page)
     assert graph.locator('.react-flow__node[data-id="order"]').inner_text().strip() == "Phone order"
-    assert graph.locator(".react-flow__edge").count() == 12
+    expect(graph.locator(".react-flow__edge")).to_have_count(12)
     graph.get_by_text("35 %").first.wait_for()  # edges are labelled with their shares
     no_exception(edit_page)
     screenshot(edit_page, "edit_graph", full_page=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import no_exception, screenshot, wait_for_app
 
 
@@ -44,7 +46,7 @@ def test_the_address_holds_the_journey_id_not_its_label(page, app_server):
     wait_for_app(page)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
     assert page.url.endswith("/map?journey=taxi-booking")
-    assert page.get_by_role("heading", name="Taxi booking: journey map").count() == 1
+    expect(page.get_by_role("heading", name="Taxi booking: journey map")).to_have_count(1)
 
 
 def test_the_home_page_opens_by_its_own_name_too(page, app_server):
