@@ -13,6 +13,7 @@ import itertools
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,16 @@ def gaps():
             "importance": [3.0, 5.0, np.nan],
         }
     )
+
+
+def test_the_charts_public_api_is_exactly_the_sorted_all():
+    public = {
+        name
+        for name in dir(charts)
+        if not name.startswith("_") and not isinstance(getattr(charts, name), types.ModuleType)
+    }
+    assert charts.__all__ == sorted(charts.__all__)
+    assert public == set(charts.__all__)
 
 
 def trace(fig, name):
