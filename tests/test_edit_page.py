@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from journeymap.editing import ID, NAME, SHARE, STAGE, journey_tables, normalized
+from journeymap.edit_cells import ID, NAME, SHARE, STAGE
+from journeymap.edit_graph import graph_view
+from journeymap.editing import journey_tables, normalized
 from journeymap.journey_file import dump_journey
 from journeymap.model import Lane
 from journeymap.ui import journey_graph
@@ -297,8 +299,6 @@ def test_the_graph_is_tall_enough_for_a_projector(pizza, retail):
 def test_what_comes_back_from_the_graph_is_read_as_touchpoint_ids(pizza):
     tables = journey_tables(pizza)
     state = journey_graph.flow_state(tables, timestamp=1)
-    from journeymap.editing import graph_view
-
     assert journey_graph.returned_view(state) == graph_view(tables)
 
 

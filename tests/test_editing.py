@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import numpy as np
-import pandas as pd
 import pytest
 
-from journeymap.editing import (
+from journeymap.edit_cells import (
     DESCRIPTION,
     DIMENSION,
     FROM,
@@ -21,62 +18,18 @@ from journeymap.editing import (
     STAGE,
     TO,
     TOUCHPOINT,
-    Draft,
+)
+from journeymap.editing import (
     EditError,
-    GraphView,
-    apply_graph_edits,
-    bring_back,
-    draft_changes,
-    graph_edits,
-    graph_view,
     journey_from_tables,
     journey_tables,
     needs_sorting,
     normalized,
-    parse_share,
-    pending_removal,
-    share_label,
-    touchpoint_labels,
-    undo_target,
-    without_dangling,
 )
 from journeymap.journey_file import dump_journey, load_journey
 from journeymap.model import Dimension, Lane
 from tests.conftest import SAMPLES
-
-
-def with_cell(tables, table: str, row: int, column: str, value):
-    """The tables with one cell changed, as the data editor returns them (row numbers kept)."""
-    frame = getattr(tables, table).copy()
-    frame[column] = frame[column].astype(object)
-    frame.loc[row, column] = value
-    return replace(tables, **{table: frame})
-
-
-def with_row(tables, table: str, **values):
-    frame = getattr(tables, table)
-    added = pd.DataFrame([values], index=[frame.index.max() + 1 if len(frame) else 1])
-    return replace(tables, **{table: pd.concat([frame, added])})
-
-
-def without_row(tables, table: str, row: int):
-    return replace(tables, **{table: getattr(tables, table).drop(index=row)})
-
-
-def row_of(tables, touchpoint_id: str) -> int:
-    frame = tables.touchpoints
-    return int(frame.index[frame[ID] == touchpoint_id][0])
-
-
-def saved(journey, tables, **options):
-    return journey_from_tables(journey, tables, **options)
-
-
-def problems_of(journey, tables) -> list[str]:
-    with pytest.raises(EditError) as caught:
-        journey_from_tables(journey, tables)
-    return [str(p) for p in caught.value.problems]
-
+from tests.table_edits import problems_of, row_of, saved, with_cell, with_row, without_row
 
 # Round trip ---------------------------------------------------------------------------------
 
@@ -419,268 +372,6 @@ def test_a_new_row_is_named_by_its_row_number(pizza):
     assert "Touchpoints table, row 11, Stage: is empty; pick one of the stages" in problems_of(
         pizza, tables
     )
-
-
-# Deleting touchpoints -----------------------------------------------------------------------
-
-
-def test_deleting_a_touchpoint_says_what_else_goes_before_it_goes(pizza):
-    tables = without_row(
-        journey_tables(pizza), "touchpoints", row_of(journey_tables(pizza), "deliver")
-    )
-    removal = pending_removal(tables, names={tp.id: tp.name for tp in pizza.touchpoints})
-    assert removal.ids == ("deliver",)
-    assert removal.transitions == (
-        "Delivery tracker → Delivery at the door (100 %)",
-        "Delivery at the door → Pizza on the table (99 %)",
-    )
-    assert removal.promises == ("Promised 30 min, delivered in ~45 at Delivery at the door",) or (
-        len(removal.promises) == 1 and removal.promises[0].endswith("at Delivery at the door")
-    )
-    assert removal.summary().startswith(
-        "Deleting 'Delivery at the door' also removes 2 transitions ("
-    )
-    assert "and 1 promise (" in removal.summary()
-
-
-def test_confirming_a_deletion_removes_its_transitions_arrivals_and_promises(pizza):
-    tables = journey_tables(pizza)
-    tables = without_row(tables, "touchpoints", row_of(tables, "ad"))
-    tables = without_dangling(tables)
-    assert tables.entries[TOUCHPOINT].tolist() == ["menu"]
-    journey = saved(pizza, with_cell(tables, "entries", 1, SHARE, 1.0))
-    assert "ad" not in {tp.id for tp in journey.touchpoints}
-    assert [(t.source, t.target) for t in journey.transitions] == [
-        (t.source, t.target) for t in pizza.transitions if "ad" not in (t.source, t.target)
-    ]
-    assert journey.entries == {"menu": 1.0}
-    assert len(journey.promises) == len(pizza.promises)
-
-
-def test_arrivals_left_after_a_deletion_must_add_up_again(pizza):
-    tables = without_dangling(
-        without_row(journey_tables(pizza), "touchpoints", row_of(journey_tables(pizza), "ad"))
-    )
-    assert problems_of(pizza, tables) == [
-        "Arrivals table, Share: shares add up to 0.3, not 1 (100 %)"
-    ]
-
-
-def test_a_deleted_touchpoint_with_a_promise_cannot_be_saved_until_confirmed(pizza):
-    tables = journey_tables(pizza)
-    tables = without_row(tables, "touchpoints", row_of(tables, "pizza"))
-    problems = problems_of(pizza, tables)
-    assert any(
-        p.startswith("Promises, promise 3: is made at 'Pizza on the table', which is deleted")
-        for p in problems
-    )
-
-
-def test_bringing_a_deleted_touchpoint_back_restores_it_where_it_was(pizza):
-    tables = journey_tables(pizza)
-    deleted = without_row(tables, "touchpoints", row_of(tables, "kitchen"))
-    back = bring_back(deleted, ["kitchen"], saved=tables)
-    assert not pending_removal(back, names={})
-    assert dump_journey(saved(pizza, back)) == dump_journey(pizza)
-
-
-def test_a_touchpoint_nothing_refers_to_goes_without_asking(pizza):
-    tables = with_row(
-        journey_tables(pizza), "touchpoints", **{NAME: "Survey", STAGE: "After", IMPORTANCE: 1.0}
-    )
-    tables = normalized(tables)
-    tables = without_row(tables, "touchpoints", row_of(tables, "survey"))
-    assert not pending_removal(tables, names={})
-
-
-# The graph ----------------------------------------------------------------------------------
-
-
-def test_the_graph_shows_touchpoints_and_transitions_labelled_with_shares(pizza):
-    view = graph_view(journey_tables(pizza))
-    assert view.nodes["order"] == "Phone order"
-    assert view.edges["menu", "order"] == "35 %"
-    assert len(view.edges) == len(pizza.transitions)
-
-
-def test_connecting_two_touchpoints_adds_a_transition_with_the_share_left_over(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    returned = GraphView(shown.nodes, {**shown.edges, ("pizza", "menu"): ""})
-    edits = graph_edits(shown, returned)
-    assert edits.connected == (("pizza", "menu"),)
-    journey = saved(pizza, apply_graph_edits(tables, edits))
-    added = [t for t in journey.transitions if (t.source, t.target) == ("pizza", "menu")]
-    leaving_before = sum(t.share for t in pizza.transitions if t.source == "pizza")
-    assert added[0].share == pytest.approx(1 - leaving_before)
-
-
-def test_a_connection_from_a_fully_taken_touchpoint_starts_at_zero(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    edits = graph_edits(shown, GraphView(shown.nodes, {**shown.edges, ("kitchen", "deliver"): ""}))
-    journey = saved(pizza, apply_graph_edits(tables, edits))
-    assert [t.share for t in journey.transitions if t.source == "kitchen"] == [1.0, 0.0]
-
-
-def test_deleting_an_edge_on_the_graph_removes_the_transition(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    edges = {e: label for e, label in shown.edges.items() if e != ("pizza", "feedback")}
-    edits = graph_edits(shown, GraphView(shown.nodes, edges))
-    assert edits.disconnected == (("pizza", "feedback"),)
-    journey = saved(pizza, apply_graph_edits(tables, edits))
-    assert ("pizza", "feedback") not in {(t.source, t.target) for t in journey.transitions}
-    assert len(journey.transitions) == len(pizza.transitions) - 1
-
-
-def test_deleting_a_node_on_the_graph_deletes_the_touchpoint_and_asks_about_the_rest(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    nodes = {tp: label for tp, label in shown.nodes.items() if tp != "tracking"}
-    edges = {e: label for e, label in shown.edges.items() if "tracking" not in e}
-    edits = graph_edits(shown, GraphView(nodes, edges))
-    # The edges went with the node; they are not separate deletions.
-    assert (edits.deleted, edits.disconnected) == (("tracking",), ())
-    after = apply_graph_edits(tables, edits)
-    assert "tracking" not in set(after.touchpoints[ID])
-    removal = pending_removal(after, names={tp.id: tp.name for tp in pizza.touchpoints})
-    assert len(removal.transitions) == 2
-
-
-def test_renaming_on_the_graph_and_relabelling_a_share(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    nodes = {**shown.nodes, "order": " Phone call "}
-    edges = {**shown.edges, ("menu", "order"): "40%"}
-    edits = graph_edits(shown, GraphView(nodes, edges))
-    journey = saved(pizza, apply_graph_edits(tables, edits))
-    assert journey.touchpoint("order").name == "Phone call"
-    assert [t.share for t in journey.transitions if (t.source, t.target) == ("menu", "order")] == [
-        0.4
-    ]
-
-
-def test_unreadable_graph_edits_are_reported_and_change_nothing(pizza):
-    tables = journey_tables(pizza)
-    shown = graph_view(tables)
-    nodes = {**shown.nodes, "order": "  "}
-    edges = {**shown.edges, ("menu", "order"): "lots", ("menu", "menu"): ""}
-    edits = graph_edits(shown, GraphView(nodes, edges))
-    assert not edits
-    assert edits.problems == (
-        "'Phone order' keeps its name: a touchpoint needs one.",
-        "'Browse the menu' cannot lead to itself.",
-        "'lots' is not a share; type it as 35 % or 0.35.",
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "share"),
-    [("35 %", 0.35), ("35%", 0.35), ("0.35", 0.35), ("0,35", 0.35), ("100 %", 1.0), ("0", 0.0)],
-)
-def test_shares_are_read_as_percentages_or_fractions(text, share):
-    assert parse_share(text) == pytest.approx(share)
-    assert parse_share(share_label(share)) == pytest.approx(share)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param("150 %", id="above-100-percent"),
-        pytest.param("1.5", id="fraction-above-1"),
-        pytest.param("-0.1", id="negative"),
-        pytest.param("nan", id="nan"),
-        pytest.param("half", id="word"),
-    ],
-)
-def test_impossible_shares_are_refused(text):
-    with pytest.raises(ValueError, match=f"'{text}'"):
-        parse_share(text)
-
-
-def test_touchpoints_sharing_a_name_are_told_apart_by_id(pizza):
-    tables = with_cell(journey_tables(pizza), "touchpoints", 4, NAME, "Phone order")
-    labels = touchpoint_labels(tables)
-    assert labels["order"] == "Phone order (order)"
-    assert labels["app_order"] == "Phone order (app_order)"
-    assert labels["menu"] == "Browse the menu"
-
-
-# What changed, and undo ---------------------------------------------------------------------
-
-
-def test_an_untouched_draft_has_no_changes(pizza):
-    assert draft_changes(journey_tables(pizza), journey_tables(pizza)) == []
-
-
-def test_changes_are_described_in_words(pizza):
-    before = journey_tables(pizza)
-    after = with_cell(before, "touchpoints", row_of(before, "order"), NAME, "Phone call")
-    after = with_cell(after, "touchpoints", row_of(before, "menu"), LANE, Lane.SUPPORT.value)
-    after = with_cell(after, "stages", 4, STAGE, "At the door")
-    after = with_cell(after, "transitions", 2, SHARE, 0.3)
-    after = with_row(after, "touchpoints", **{NAME: "Survey", STAGE: "After", IMPORTANCE: 1.0})
-    after = without_row(after, "touchpoints", row_of(before, "feedback"))
-    assert draft_changes(before, after) == [
-        "Stage 'Receive' renamed to 'At the door'",
-        "'Browse the menu': lane changed",
-        "Touchpoint 'Phone order' renamed to 'Phone call'",
-        "'Delivery at the door': stage changed",
-        "'Pizza on the table': stage changed",
-        "Touchpoint 'Survey' added",
-        "Touchpoint 'Feedback SMS' deleted",
-        "Transition Browse the menu → Phone call: 35 % → 30 %",
-    ]
-
-
-def test_renames_are_still_described_after_the_tables_are_tidied(pizza):
-    before = journey_tables(pizza)
-    after = normalized(with_cell(before, "stages", 1, STAGE, "Notice"))
-    assert after.stages[STAGE].iloc[0] == "Notice"
-    assert draft_changes(before, after)[0] == "Stage 'Discover' renamed to 'Notice'"
-
-
-def test_reordering_is_a_change(pizza):
-    before = journey_tables(pizza)
-    assert draft_changes(before, with_cell(before, "stages", 5, ORDER, 1)) == ["Stages reordered"]
-
-
-def test_a_draft_offers_what_the_page_needs(pizza):
-    draft = Draft.of(pizza, 4)
-    assert draft.changes() == [] and not draft.removal()
-    edited = draft.edited(with_cell(draft.tables, "touchpoints", 3, NAME, "Phone call"))
-    assert edited.changes() == ["Touchpoint 'Phone order' renamed to 'Phone call'"]
-    assert edited.journey_to_save().touchpoint("order").name == "Phone call"
-    assert draft.changes() == []  # drafts are values: the edit made a new one
-
-
-@dataclass
-class Version:
-    version: int
-    note: str
-
-
-@pytest.mark.parametrize(
-    ("notes", "target"),
-    [
-        pytest.param(["sample"], None, id="only-one-version"),
-        pytest.param(["sample", "edited"], 1, id="after-a-save"),
-        pytest.param(["sample", "edited", "edited"], 2, id="after-two-saves"),
-        pytest.param(["sample", "edited", "edited", "restored version 2"], 1, id="undo-twice"),
-        pytest.param(
-            ["sample", "edited", "edited", "restored version 2", "restored version 1"],
-            None,
-            id="nothing-left-to-undo",
-        ),
-        pytest.param(
-            ["sample", "edited", "restored version 1", "edited"], 3, id="a-save-after-an-undo"
-        ),
-    ],
-)
-def test_undo_goes_back_one_save_at_a_time(notes, target):
-    versions = [Version(i + 1, note) for i, note in enumerate(notes)][::-1]
-    assert undo_target(versions) == target
 
 
 def test_dimension_values_are_the_model_ones(pizza):

@@ -2,7 +2,7 @@
 
 The page keeps a draft of the journey in session state, so a refused save or a rerun loses
 nothing. Every save is a new version; "Undo last save" saves the version before it again.
-The draft logic is in `journeymap.editing`; this page only wires widgets to it.
+The draft logic is in `journeymap.drafts`; this page only wires widgets to it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from journeymap.editing import (
+from journeymap.drafts import Draft, undo_target
+from journeymap.edit_cells import (
     CHANNEL,
     DESCRIPTION,
     DIMENSION,
@@ -27,15 +28,10 @@ from journeymap.editing import (
     STAGE,
     TO,
     TOUCHPOINT,
-    Draft,
-    EditError,
-    JourneyTables,
-    Removal,
-    graph_edits,
-    needs_sorting,
-    touchpoint_labels,
-    undo_target,
 )
+from journeymap.edit_graph import graph_edits, touchpoint_labels
+from journeymap.edit_removal import Removal
+from journeymap.editing import EditError, JourneyTables, needs_sorting
 from journeymap.model import Dimension, Lane
 from journeymap.store import JourneySummary, Store
 from journeymap.ui import journey_graph

@@ -2,7 +2,7 @@
 
 The tables stay the source of truth. The graph is drawn from them, and what people do on it
 (connect two touchpoints, delete a touchpoint or a transition, rename, relabel a share) comes
-back as an `editing.GraphView` that `editing.graph_edits` turns into changes to the tables.
+back as an `edit_graph.GraphView` that `edit_graph.graph_edits` turns into changes to the tables.
 """
 
 from __future__ import annotations
@@ -16,15 +16,9 @@ from streamlit_flow.elements import StreamlitFlowEdge, StreamlitFlowNode
 from streamlit_flow.layouts import ManualLayout
 from streamlit_flow.state import StreamlitFlowState
 
-from journeymap.editing import (
-    ID,
-    LANE,
-    STAGE,
-    GraphView,
-    JourneyTables,
-    graph_view,
-    touchpoint_labels,
-)
+from journeymap.edit_cells import ID, LANE, STAGE
+from journeymap.edit_graph import GraphView, graph_view, touchpoint_labels
+from journeymap.editing import JourneyTables
 from journeymap.model import Lane
 
 COLUMN_WIDTH = 260
