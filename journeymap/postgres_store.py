@@ -55,6 +55,8 @@ _INDEXES = {
 class PostgresStore(Store):
     """The shared store: a PostgreSQL database, reached through a pool of connections."""
 
+    _KEEP_ROW = " FOR SHARE"
+
     def __init__(self, url: str, *, max_connections: int = MAX_CONNECTIONS) -> None:
         self.path = without_password(url)
         try:

@@ -251,6 +251,10 @@ class Store(ABC):
     #: Where the data lives, for messages: a file path, or a URL without its password.
     path: str
 
+    #: Appended to a SELECT whose rows must not change until the transaction ends (a backend
+    #: whose writers take turns needs nothing).
+    _KEEP_ROW = ""
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -478,7 +482,12 @@ class Store(ABC):
             # Two servers replacing the same participant's rows at once would each delete only
             # the rows they can see and both insert: one at a time per participant.
             self._serialise(unit, f"workshop {code} participant {participant}")
-            row = unit.one("SELECT journey_id, closed_at FROM workshops WHERE code = ?", [code])
+            # The row stays as read until this transaction ends: a close in progress elsewhere
+            # is waited for and seen, and a close that starts now waits for this submission.
+            row = unit.one(
+                "SELECT journey_id, closed_at FROM workshops WHERE code = ?" + self._KEEP_ROW,
+                [code],
+            )
             if row is None:
                 raise NotFound(f"There is no workshop with the code {code!r}.")
             if row[1] is not None:

@@ -19,7 +19,7 @@ import pytest
 
 from journeymap import workshops
 from journeymap.cli import main
-from journeymap.errors import StoreError
+from journeymap.errors import StoreError, WorkshopClosed
 from journeymap.samples import ensure_samples, sample_files
 from journeymap.store import SCHEMA_VERSION, DuckDBStore, Store, open_store
 from tests.conftest import POSTGRES_URL_VARIABLE, ROOT, SAMPLES, postgres_schema
@@ -43,6 +43,14 @@ def servers(postgres_url) -> Iterator[list[Store]]:
         store.close()
 
 
+def catching(call: Callable[[], object]) -> object:
+    """What the call returned, or what it raised."""
+    try:
+        return call()
+    except Exception as exc:  # the test inspects what was raised
+        return exc
+
+
 def at_once(calls: list[Callable[[], object]]) -> list[object]:
     """Run the calls in threads released at the same instant; their results, in call order."""
     barrier = threading.Barrier(len(calls))
@@ -50,10 +58,7 @@ def at_once(calls: list[Callable[[], object]]) -> list[object]:
 
     def run(i: int) -> None:
         barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # the test inspects what each call raised
-            results[i] = exc
+        results[i] = catching(calls[i])
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
     for thread in threads:
@@ -206,6 +211,36 @@ def test_a_participant_resubmitting_through_two_servers_keeps_one_submission(ser
     assert servers[0].workshop_progress(workshop.code).participants == 1
     assert servers[0].workshop_progress(workshop.code).ratings == len(current)
     assert servers[0].rating_count("pizza-delivery") == len(current)
+
+
+@pytest.mark.postgres
+def test_a_submission_racing_the_close_waits_for_it_and_is_refused(servers, pizza, postgres_url):
+    servers[0].save_journey(pizza)
+    workshop = workshops.open_workshop(servers[0], "pizza-delivery", segment="staff")
+    _, journey = workshops.join(servers[1], workshop.code)
+    answers = {"order": {"expected": 5.0, "experienced": 4.0, "importance": None}}
+
+    def submit() -> int:
+        return workshops.submit(
+            servers[1], workshop, journey, answers, participant="p1", name="Ana",
+            submission_key="late",
+        )  # fmt: skip
+
+    import psycopg
+
+    # The facilitator's close is under way (row updated, not yet committed) when the
+    # participant presses Submit: the submission must wait for it, then see it closed.
+    with psycopg.connect(postgres_url) as closing:
+        closing.execute("UPDATE workshops SET closed_at = now() WHERE code = %s", [workshop.code])
+        outcome: list[object] = []
+        participant = threading.Thread(target=lambda: outcome.append(catching(submit)))
+        participant.start()
+        participant.join(timeout=1.0)
+        assert participant.is_alive(), f"the submission did not wait for the close: {outcome}"
+        closing.commit()
+    participant.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], WorkshopClosed), outcome
+    assert servers[0].workshop_ratings(workshop.code).empty
 
 
 @pytest.mark.postgres
