@@ -2,7 +2,7 @@
 
 DuckDB in a file is locked by one process; an organisation that runs many workshops at once
 puts several app servers behind a load balancer, and they share this store instead. Every
-query and rule lives in `journeymap.store.Store`; this module supplies only the dialect:
+query and rule lives in `journeymap.store_queries.Store`; this module supplies only the dialect:
 a connection pool (one store per server process is shared by all its browser sessions),
 `%s` placeholders, ratings loaded with COPY, and advisory locks that keep two servers from
 taking the same journey version or replacing the same participant's ratings at once.
@@ -27,7 +27,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from journeymap.errors import StoreError
 from journeymap.ratings import RATING_COLUMNS
-from journeymap.store import Store, Unit
+from journeymap.store_queries import Store, Unit
 
 #: Connections one server process keeps at most; Streamlit runs each browser session's script
 #: in a thread of its own, and a transaction needs a connection to itself.
