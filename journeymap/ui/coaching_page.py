@@ -33,7 +33,7 @@ SAVED_KEY = "coaching_saved"
 
 def render() -> None:
     summary = current_summary()
-    journey = current_journey()
+    journey = current_journey(summary)
     st.title(f"{plain(journey.name)}: coach the front line")
     roles = coaching.front_line_roles(journey)
     if not roles:

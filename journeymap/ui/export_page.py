@@ -20,7 +20,7 @@ SWEEP_SEED = 20261123
 
 def render() -> None:
     summary = current_summary()
-    journey = current_journey()
+    journey = current_journey(summary)
     st.title(f"{plain(journey.name)}: export")
     st.caption(
         "Everything below follows the filters you choose here, like the Journey map page. "

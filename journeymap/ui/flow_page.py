@@ -15,7 +15,7 @@ from journeymap.ui.text import plain
 
 def render() -> None:
     summary = current_summary()
-    journey = current_journey()
+    journey = current_journey(summary)
     st.title(f"{plain(journey.name)}: flow")
     if not journey.touchpoints:
         st.info("This journey has no touchpoints yet — add some on the **Edit journey** page.")

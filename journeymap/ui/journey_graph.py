@@ -17,7 +17,7 @@ from streamlit_flow.layouts import ManualLayout
 from streamlit_flow.state import StreamlitFlowState
 
 from journeymap.edit_cells import ID, LANE, STAGE
-from journeymap.edit_graph import GraphView, graph_view, touchpoint_labels
+from journeymap.edit_graph import GraphView, graph_view
 from journeymap.editing import JourneyTables
 from journeymap.model import Lane
 
@@ -96,7 +96,6 @@ def show(drawn: DrawnGraph, *, key: str) -> GraphView | None:
 def flow_state(tables: JourneyTables, *, timestamp: int) -> StreamlitFlowState:
     """Touchpoints laid out by stage across and blueprint lane down, edges labelled by share."""
     view = graph_view(tables)
-    labels = touchpoint_labels(tables)
     stages = [s for s in tables.stages[STAGE].dropna().astype(str).str.strip() if s]
     column = {stage: i for i, stage in enumerate(dict.fromkeys(stages))}
     cells: dict[tuple[int, Lane], list[str]] = {}
@@ -122,7 +121,7 @@ def flow_state(tables: JourneyTables, *, timestamp: int) -> StreamlitFlowState:
     for (x, lane), ids in cells.items():
         for slot, tp in enumerate(ids):
             position = (LANE_LABEL_WIDTH + x * COLUMN_WIDTH, top[lane] + slot * SLOT_HEIGHT)
-            nodes.append(_touchpoint_node(tp, labels[tp], lane, position))
+            nodes.append(_touchpoint_node(tp, view.nodes[tp], lane, position))
     x_of = {tp: x for (x, _), ids in cells.items() for tp in ids}
     edges = [
         _edge(source, target, label, back=x_of[target] < x_of[source])

@@ -9,6 +9,7 @@ from journeymap.catalog import create_journey, import_journey_document
 from journeymap.errors import JourneyMapError
 from journeymap.journey_file import dump_journey, load_journey
 from journeymap.samples import sample_files
+from journeymap.store import JourneySummary
 from journeymap.ui.resources import get_store
 from journeymap.ui.session import current_summary, select_journey
 from journeymap.ui.text import plain
@@ -32,7 +33,7 @@ def render() -> None:
         ]
     )
     with create:
-        _create_form()
+        _create_form(summaries)
     with upload:
         _import_form()
     with history:
@@ -40,7 +41,7 @@ def render() -> None:
             _history()
 
 
-def _journey_list(summaries) -> None:
+def _journey_list(summaries: list[JourneySummary]) -> None:
     table = pd.DataFrame(
         {
             "Journey": [s.name for s in summaries],
@@ -68,9 +69,9 @@ def _journey_list(summaries) -> None:
         st.rerun()
 
 
-def _create_form() -> None:
+def _create_form(summaries: list[JourneySummary]) -> None:
     store = get_store()
-    templates = {BLANK: None} | {s.name: s.id for s in store.journeys()}
+    templates = {BLANK: None} | {s.name: s.id for s in summaries}
     with st.form("new_journey", clear_on_submit=False, border=False):
         name = st.text_input("Name of the new journey", key="new_journey_name", max_chars=200)
         start = st.selectbox(

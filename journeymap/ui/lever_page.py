@@ -227,18 +227,13 @@ def _figures(outlook: levers.Outlook, unit: str, *, narrow: bool) -> None:
         # A third of the screen is too narrow for three big numbers: a small table instead.
         table = pd.DataFrame(
             {
-                "Slider": [
-                    _amount(at.promise, unit),
-                    f"{at.p_met:.0%}",
-                    f"{at.p_delight:.0%}",
-                    f"{at.value_per_1000:,.0f}",
-                ],
-                "Best": [
-                    _amount(best.promise, unit),
-                    f"{best.p_met:.0%}",
-                    f"{best.p_delight:.0%}",
-                    f"{best.value_per_1000:,.0f}",
-                ],
+                column: [
+                    _amount(figures.promise, unit),
+                    f"{figures.p_met:.0%}",
+                    f"{figures.p_delight:.0%}",
+                    f"{figures.value_per_1000:,.0f}",
+                ]
+                for column, figures in (("Slider", at), ("Best", best))
             },
             index=["Promise", "Met", "Delighted", "Value / 1,000"],
         )

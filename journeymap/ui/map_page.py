@@ -23,7 +23,7 @@ NO_RATINGS = (
 
 def render() -> None:
     summary = current_summary()
-    journey = current_journey()
+    journey = current_journey(summary)
     st.title(f"{plain(journey.name)}: journey map")
     result = analysis(summary.id, summary.version, filter_bar(journey))
     if not result.has_ratings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 
 import streamlit as st
@@ -55,10 +56,10 @@ def journey_picker() -> None:
         return
     # Labels must differ: Streamlit tells options apart by their label, so two journeys of
     # one name would swap on the next rerun. A repeated name shows its id too.
-    repeated = {s.name for s in summaries if [t.name for t in summaries].count(s.name) > 1}
+    uses = Counter(s.name for s in summaries)
     names = {
         s.id: f"{s.name} ({s.id})  ·  v{s.version}"
-        if s.name in repeated
+        if uses[s.name] > 1
         else f"{s.name}  ·  v{s.version}"
         for s in summaries
     }
@@ -97,9 +98,9 @@ def current_summary() -> JourneySummary:
     return chosen
 
 
-def current_journey() -> Journey:
-    summary = current_summary()
-    return get_store().journey(summary.id)
+def current_journey(summary: JourneySummary | None = None) -> Journey:
+    """The selected journey; pass the `current_summary()` a page already has, to read it once."""
+    return get_store().journey((summary or current_summary()).id)
 
 
 def _secrets() -> Mapping[str, object]:
