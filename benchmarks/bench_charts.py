@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import median_time  # noqa: E402
 from journeymap import charts  # noqa: E402
 from journeymap.graph import flow_table  # noqa: E402
 from journeymap.journey_file import load_journey, parse_journey  # noqa: E402
@@ -91,26 +90,14 @@ def builders(journey, gaps: pd.DataFrame, flow: pd.DataFrame) -> dict[str, Calla
     }
 
 
-def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median wall-clock (perf_counter) and CPU (process_time) seconds of `repeats` runs; on a
-    shared machine the CPU time is the steadier of the two."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
-
-
 def report(title: str, built: dict[str, Callable[[], object]], repeats: int) -> float:
     print(f"{title:<44} {'wall ms':>9} {'cpu ms':>9}")
     total = total_cpu = 0.0
     for name, build in built.items():
         build()  # warm-up: plotly imports its validators lazily on first use
-        wall, cpu = median_seconds(build, repeats)
-        total, total_cpu = total + wall, total_cpu + cpu
-        print(f"  {name:<42} {wall * 1000:9.1f} {cpu * 1000:9.1f}")
+        timing = median_time(build, repeats)
+        total, total_cpu = total + timing.wall, total_cpu + timing.cpu
+        print(f"  {name:<42} {timing.wall * 1000:9.1f} {timing.cpu * 1000:9.1f}")
     print(f"  {'all four':<42} {total * 1000:9.1f} {total_cpu * 1000:9.1f}")
     return total
 

@@ -44,6 +44,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import median_time  # noqa: E402
 from journeymap import workshops  # noqa: E402
 from journeymap.gap_sums import SUM_COLUMNS, rating_sums  # noqa: E402
 from journeymap.journey_file import load_journey  # noqa: E402
@@ -248,26 +249,17 @@ def many_ratings(journey: Journey, size: int, rng: np.random.Generator) -> pd.Da
     return ratings_from_frame(raw, journey, source="bench").frame
 
 
-def timed(call, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def bench_analytics(postgres: str, folder: Path, *, size: int, repeats: int) -> None:
     # A journey of its own, apart from the workshops' ratings of the submission benchmark.
     journey = load_journey(JOURNEY).model_copy(update={"id": "pizza-analytics"})
     ratings = many_ratings(journey, size, np.random.default_rng(7))
     print(f"\nGap sums over {size:,} ratings of one journey; medians of {repeats} runs")
     with open_store(postgres) as pg, open_store(folder / "analytics.duckdb") as duck:
-        load_pg, _ = timed(lambda: pg.import_journey(journey, ratings, source="bench"), 1)
-        load_duck, _ = timed(lambda: duck.import_journey(journey, ratings, source="bench"), 1)
+        load_pg = median_time(lambda: pg.import_journey(journey, ratings, source="bench"), 1)
+        load_duck = median_time(lambda: duck.import_journey(journey, ratings, source="bench"), 1)
         with pg._transaction() as unit:  # fresh statistics, as autovacuum would gather
             unit.run("ANALYZE ratings")
-        in_sql, sums_sql = timed(lambda: pg.rating_sums(journey.id, by_segment=True), repeats)
+        in_sql = median_time(lambda: pg.rating_sums(journey.id, by_segment=True), repeats)
         reading, summing = [], []
         for _ in range(repeats):
             started = time.perf_counter()
@@ -276,28 +268,28 @@ def bench_analytics(postgres: str, folder: Path, *, size: int, repeats: int) -> 
             sums_numpy = rating_sums(journey, rows, by_segment=True)
             reading.append(read - started)
             summing.append(time.perf_counter() - read)
-        in_duckdb, sums_duck = timed(lambda: duck.rating_sums(journey.id, by_segment=True), repeats)
+        in_duckdb = median_time(lambda: duck.rating_sums(journey.id, by_segment=True), repeats)
     numpy_time = statistics.median(np.add(reading, summing))
     assert len(rows) == size
-    for other in (sums_numpy, sums_duck):  # the three ways agree
+    for other in (sums_numpy, in_duckdb.result):  # the three ways agree
         keys = ["touchpoint", "segment"]
-        a, b = sums_sql.set_index(keys).sort_index(), other.set_index(keys).sort_index()
+        a, b = in_sql.result.set_index(keys).sort_index(), other.set_index(keys).sort_index()
         np.testing.assert_allclose(a[list(SUM_COLUMNS)], b[list(SUM_COLUMNS)], rtol=1e-9)
     print(
-        f"{'import (one transaction)':<52} PostgreSQL COPY {load_pg:6.2f} s, DuckDB {load_duck:.2f} s"
+        f"{'import (one transaction)':<52} PostgreSQL COPY {load_pg.wall:6.2f} s, DuckDB {load_duck.wall:.2f} s"
     )
     rows_ = [
-        ("PostgreSQL: rating_sums, one SQL aggregate", in_sql),
+        ("PostgreSQL: rating_sums, one SQL aggregate", in_sql.wall),
         ("PostgreSQL: read the rows out, then numpy sums", numpy_time),
         ("  of which reading the rows (Store.ratings)", statistics.median(reading)),
         ("  of which the numpy sums (gap_sums.rating_sums)", statistics.median(summing)),
-        ("DuckDB file: rating_sums, one SQL aggregate", in_duckdb),
+        ("DuckDB file: rating_sums, one SQL aggregate", in_duckdb.wall),
     ]
     for name, seconds in rows_:
         print(f"{name:<52} {seconds * 1000:10.1f} ms")
-    winner = "in PostgreSQL SQL" if in_sql < numpy_time else "in numpy after reading the rows"
+    winner = "in PostgreSQL SQL" if in_sql.wall < numpy_time else "in numpy after reading the rows"
     print(
-        f"Aggregating in PostgreSQL is {numpy_time / in_sql:.1f}x faster than reading the rows "
+        f"Aggregating in PostgreSQL is {numpy_time / in_sql.wall:.1f}x faster than reading the rows "
         f"out and summing in numpy: rating_sums runs {winner}."
     )
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import kaleido
@@ -21,6 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import Timing, median_time  # noqa: E402
 from journeymap import export, images  # noqa: E402
 from journeymap.journey_file import load_journey  # noqa: E402
 from journeymap.ratings import read_ratings  # noqa: E402
@@ -29,24 +27,8 @@ from journeymap.report import build_report  # noqa: E402
 SAMPLES = ROOT / "sample_journeys"
 
 
-#: CPU seconds of this process for the last measurement; on a shared machine wall time
-#: includes waiting for a core, CPU time does not (Chromium's own work is not in it).
-_last_cpu: list[float] = [0.0]
-
-
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    walls, cpus = [], []
-    for _ in range(repeats):
-        start, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    _last_cpu[0] = statistics.median(cpus)
-    return statistics.median(walls)
-
-
-def show(label: str, seconds: float) -> None:
-    print(f"{label:<52}{seconds * 1000:10.1f} ms   (cpu {_last_cpu[0] * 1000:8.1f} ms)")
+def show(label: str, timing: Timing) -> None:
+    print(f"{label:<52}{timing.wall * 1000:10.1f} ms   (cpu {timing.cpu * 1000:8.1f} ms)")
 
 
 def main() -> int:
@@ -71,20 +53,20 @@ def main() -> int:
     def report():
         return build_report(journey, ratings, rng=np.random.default_rng(1), draws=draws)
 
-    t_report = median_seconds(report, repeats)
-    built = report()
+    t_report = median_time(report, repeats)
+    built = t_report.result
     show(f"report (gap table, flow, sweep of {draws:,} draws)", t_report)
     deck_bytes = len(export.build_deck(built))
-    t_deck = median_seconds(lambda: export.build_deck(built), repeats)
+    t_deck = median_time(lambda: export.build_deck(built), repeats)
     show(f"deck (.pptx, {deck_bytes / 1024:.0f} KiB)", t_deck)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         plain = export.ExportRequest(pptx=out / "deck.pptx", csv=out / "csv", json=out / "j.json")
-        t_plain = median_seconds(lambda: export.write_exports(built, plain), repeats)
+        t_plain = median_time(lambda: export.write_exports(built, plain), repeats)
         show("full export without images (deck, CSV, JSON)", t_plain)
         if args.no_images:
-            print(f"ratio full export / deck alone: {t_plain / t_deck:.2f}")
+            print(f"ratio full export / deck alone: {t_plain.wall / t_deck.wall:.2f}")
             return 0
         if images.chromium_path() is None:
             print("no Chromium: skipping the image measurements", file=sys.stderr)
@@ -93,11 +75,11 @@ def main() -> int:
             pptx=out / "deck.pptx", csv=out / "csv", json=out / "j.json",
             png=out / "png", svg=out / "svg", pdf=out / "pdf",
         )  # fmt: skip
-        t_full = median_seconds(lambda: export.write_exports(built, with_images), image_repeats)
+        t_full = median_time(lambda: export.write_exports(built, with_images), image_repeats)
         show("full export with PNG, SVG and PDF images", t_full)
 
         figures = export.figures(built)
-        t_batch = median_seconds(lambda: images.chart_images(figures, "png"), image_repeats)
+        t_batch = median_time(lambda: images.chart_images(figures, "png"), image_repeats)
         show(f"{len(figures)} PNG charts, one browser for the batch", t_batch)
 
         def browser_per_image():
@@ -105,10 +87,10 @@ def main() -> int:
             for figure in figures.values():
                 kaleido.calc_fig_sync(figure, opts={"format": "png", "width": 1600, "height": 900})
 
-        t_naive = median_seconds(browser_per_image, image_repeats)
+        t_naive = median_time(browser_per_image, image_repeats)
         show(f"{len(figures)} PNG charts, a browser per image (naive)", t_naive)
-        print(f"ratio naive / batch: {t_naive / t_batch:.2f}×; "
-              f"images add {t_full - t_plain:.2f} s to the export")  # fmt: skip
+        print(f"ratio naive / batch: {t_naive.wall / t_batch.wall:.2f}×; "
+              f"images add {t_full.wall - t_plain.wall:.2f} s to the export")  # fmt: skip
     return 0
 
 

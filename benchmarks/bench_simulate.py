@@ -11,15 +11,14 @@ the ratio is measured in the same run. Target: sweep under 0.5 s and at least 20
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import median_time  # noqa: E402
 from journeymap import simulate  # noqa: E402
 from journeymap.economics import Economics  # noqa: E402
 from journeymap.model import Lever, LogNormal  # noqa: E402
@@ -53,15 +52,6 @@ def naive_sweep(draws: np.ndarray, promises: np.ndarray, *, scale: float) -> lis
     return rows
 
 
-def timed(function, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, to check it runs")
@@ -71,29 +61,31 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats or (2 if args.quick else 5)
     promises = np.linspace(20, 120, n_promises)
 
-    vectorised, table = timed(
+    sweep = median_time(
         lambda: simulate.sweep(
             "time", PIZZA, promises, rng=np.random.default_rng(1), draws=n_draws
         ),
         repeats,
     )
     draws = simulate.draw(PIZZA, n_draws, rng=np.random.default_rng(1))
-    naive, rows = timed(lambda: naive_sweep(draws, promises, scale=45.0), max(1, repeats // 2))
+    loop = median_time(lambda: naive_sweep(draws, promises, scale=45.0), max(1, repeats // 2))
 
     # Same draws (seed 1), so the two must agree to rounding.
     for column in ("p_met", "mean_shortfall", "satisfaction", "value_per_1000"):
-        np.testing.assert_allclose(table[column], [r[column] for r in rows], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            sweep.result[column], [r[column] for r in loop.result], rtol=1e-9, atol=1e-9
+        )
 
-    ratio = naive / vectorised
+    ratio = loop.wall / sweep.wall
     print(f"promise sweep: {n_draws:,} draws x {n_promises} promised values (lognormal pizza)")
     print(
-        f"  vectorised sweep (draw + sort + searchsorted), median of {repeats}: {vectorised:.3f} s"
+        f"  vectorised sweep (draw + sort + searchsorted), median of {repeats}: {sweep.wall:.3f} s"
     )
     print(
-        f"  naive per-promise loop on the same draws, median of {max(1, repeats // 2)}: {naive:.3f} s"
+        f"  naive per-promise loop on the same draws, median of {max(1, repeats // 2)}: {loop.wall:.3f} s"
     )
     print(f"  ratio: {ratio:.1f}x  (target: < {TARGET_SECONDS} s and >= {TARGET_RATIO:.0f}x)")
-    if not args.quick and (vectorised >= TARGET_SECONDS or ratio < TARGET_RATIO):
+    if not args.quick and (sweep.wall >= TARGET_SECONDS or ratio < TARGET_RATIO):
         print("  MISSED the target on this run")
     return 0
 
