@@ -68,3 +68,19 @@ def test_a_participant_sees_markup_in_names_as_text(hostile_journey, database):
     assert any("Sale" in body for body in bodies)  # the touchpoint is on the form …
     for body in bodies:  # … as text
         assert "*Sale*" not in body and "[click](" not in body and ":red[" not in body
+
+
+def assert_shown_as_text(app) -> None:
+    for body in markdown_bodies(app):
+        assert "*Sale*" not in body and "[click](" not in body and ":red[" not in body
+
+
+def test_a_survey_column_named_like_markup_is_warned_about_as_text(database):
+    app = open_app("ratings", timeout=120)
+    app.session_state["journey"] = "pizza-delivery"
+    app.run()
+    data = f"touchpoint,expected,experienced,{HOSTILE}\norder,5,3,x\n".encode()
+    app.file_uploader(key="ratings_upload").upload("branch.csv", data, "text/csv").run()
+    assert not app.exception, app.exception
+    assert "ignored columns" in app.warning[0].value
+    assert_shown_as_text(app)

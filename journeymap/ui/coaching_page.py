@@ -178,7 +178,7 @@ def _agree_form(journey: Journey, item: CoachingItem, author: str) -> None:
             author=author,
         )
     except JourneyMapError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     st.session_state[SAVED_KEY] = f"Saved the action agreed for {plain(item.name)}."
     st.rerun()

@@ -282,7 +282,7 @@ def _removal(state: EditorState, removal: Removal) -> None:
         return
     with st.container(border=True):
         st.warning(
-            f"{removal.summary()} Confirm to remove them, or bring the touchpoint back. "
+            f"{plain(removal.summary())} Confirm to remove them, or bring the touchpoint back. "
             "Until then the journey cannot be saved.",
             icon=":material/warning:",
         )
@@ -304,7 +304,7 @@ def _status_and_actions(
     state: EditorState, summary: JourneySummary, store: Store, *, can_save: bool
 ) -> None:
     for problem in state.flash:
-        st.warning(problem, icon=":material/warning:")
+        st.warning(plain(problem), icon=":material/warning:")
     state.flash = ()
     changes = state.draft.changes()
     if state.draft.version != summary.version:

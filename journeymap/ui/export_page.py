@@ -32,7 +32,7 @@ def render() -> None:
     else:
         report = _report(result)
         for note in report.notes:
-            st.warning(note)
+            st.warning(plain(note))
         _deck(report)
         _images(report)
         _tables(report)

@@ -51,7 +51,7 @@ def render() -> None:
     try:
         workshop, journey = join(get_store(), code)
     except JourneyMapError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         _leave_button()
         return
     if st.session_state.get(SENT_KEY):
@@ -82,7 +82,7 @@ def _join_form() -> None:
         workshop, _ = join(get_store(), typed)
         name = participant_name(name)
     except JourneyMapError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     # The participant id is kept in the address, so reloading the page on a phone and sending
     # again replaces this person's ratings instead of adding a second set.

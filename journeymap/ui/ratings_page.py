@@ -60,7 +60,7 @@ def _preview(uploaded, journey) -> RatingsPreview | None:
 
 def _show_preview(preview: RatingsPreview, journey) -> None:
     for warning in preview.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     left, middle, right = st.columns(3)
     left.metric("Rating rows", f"{preview.rows:,}", border=True)
     middle.metric("Respondents", f"{preview.respondents:,}", border=True)
