@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -18,11 +19,15 @@ def promise_sweep_chart(
     unit: str = "",
     title: str | None = None,
     current: float | None = None,
+    current_label: str = "now",
+    narrow: bool = False,
 ) -> go.Figure:
     """Chance of meeting / beating each promise above, value per 1,000 prospects below.
 
     `sweep` is a `simulate.sweep` table (promise, p_met, p_delight, value_per_1000,
-    recommended); the recommended promise is marked on both panels, `current` if given.
+    recommended); the recommended promise is marked on both panels, `current` if given
+    (labelled `current_label`). `narrow` fits a third of a screen: the recommendation becomes
+    the title, the legend goes under the chart and the axis titles shorten.
     """
     lever = Lever(lever)
     needed = {"promise", "p_met", "p_delight", "value_per_1000", "recommended"}
@@ -83,10 +88,11 @@ def promise_sweep_chart(
                 x=current, line={"color": EXPECTED, "width": 2, "dash": "dot"}, row=row, col=1
             )
         fig.add_annotation(
-            text=f"now: {current:g}{suffix}", x=current, y=1.0, xref="x", yref="y2 domain",
-            yanchor="top", xanchor="left", xshift=4, showarrow=False, bgcolor="white",
+            text=f"{current_label}: {current:g}{suffix}", x=current, y=1.0, xref="x",
+            yref="y2 domain", yanchor="top", showarrow=False, bgcolor="white",
             font={"size": 15, "color": EXPECTED},
         )  # fmt: skip
+    _fit_promise_axis(fig, x)
     direction = "lower" if lever.lower_is_better else "higher"
     fig.update_yaxes(title_text="Share of customers (%)", range=[-2, 104], row=1, col=1)
     fig.update_yaxes(title_text="Value per 1,000", row=2, col=1)
@@ -95,7 +101,41 @@ def promise_sweep_chart(
         f"{direction} is better for the customer",
         row=2, col=1,
     )  # fmt: skip
-    return _styled(fig, title or f"What to promise on {lever.value}", height=680)
+    fig = _styled(fig, title or f"What to promise on {lever.value}", height=680)
+    if narrow:
+        recommended = f"{float(best['promise'].iloc[0]):g}{suffix}" if len(best) else "none"
+        _narrow(fig, lever, unit, recommended)
+    return fig
+
+
+def _fit_promise_axis(fig: go.Figure, x: np.ndarray) -> None:
+    """Room for the markers, a tick at each of a few service levels, labels kept inside."""
+    low, high = float(x.min()), float(x.max())
+    span = high - low or 1.0
+    few = len(x) <= 12
+    pad = 0.15 if few else 0.02
+    fig.update_xaxes(range=[low - pad * span, high + pad * span])
+    if few:
+        fig.update_xaxes(tickvals=x.tolist())
+    for note in fig.layout.annotations:
+        # Labels in the right half grow leftwards so they are not cut off.
+        right = note.x is not None and note.x > low + span / 2
+        note.update(xanchor="right" if right else "left", xshift=-4 if right else 4)
+
+
+def _narrow(fig: go.Figure, lever: Lever, unit: str, recommended: str) -> None:
+    # The labels on the lines would not fit a third of a screen.
+    fig.layout.annotations = ()
+    fig.update_layout(
+        title={"text": f"★ Recommended: {recommended}", "font": {"size": 18, "color": EXCEED}},
+        margin={"t": 50, "l": 56, "r": 12, "b": 150},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "xanchor": "left"},
+    )
+    fig.update_yaxes(title_text="Customers (%)", row=1, col=1)
+    fig.update_yaxes(title_text="Value / 1,000", row=2, col=1)
+    fig.update_xaxes(
+        title_text=f"Promised {lever.value}{f' ({plain(unit)})' if unit else ''}", row=2, col=1
+    )
 
 
 def _styled(fig: go.Figure, title: str, *, height: int, legend: bool = True) -> go.Figure:

@@ -282,44 +282,12 @@ def _metric(column, label: str, value: str, difference: float, unit: str, help: 
 def _chart(outlook: levers.Outlook, lever: Lever, unit: str, *, narrow: bool) -> go.Figure:
     """The sweep chart, fitted to its column: the slider's promise is the dotted line."""
     figure = charts.promise_sweep_chart(
-        outlook.sweep, lever=lever.value, unit=unit, title=" ", current=outlook.chosen.promise
-    )
-    promised = outlook.sweep["promise"]
-    low, high = float(promised.min()), float(promised.max())
-    span = high - low or 1.0
-    # A few service levels are points: tick each, with room for the markers.
-    pad = 0.15 if len(promised) <= 12 else 0.02
-    figure.update_xaxes(range=[low - pad * span, high + pad * span])
-    if len(promised) <= 12:
-        figure.update_xaxes(tickvals=promised.tolist())
-    if narrow:
-        # A third of the screen: the recommendation goes in the title, the legend under the
-        # chart, the axis titles shorten; the labels on the lines would not fit.
-        figure.layout.annotations = ()
-        figure.update_layout(
-            title={
-                "text": f"★ Recommended: {charts.plain(_amount(outlook.recommended.promise, unit))}",
-                "font": {"size": 18, "color": charts.EXCEED},
-            },
-            height=620,
-            margin={"t": 50, "l": 56, "r": 12, "b": 150},
-            legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "xanchor": "left"},
-        )
-        figure.update_yaxes(title_text="Customers (%)", row=1, col=1)
-        figure.update_yaxes(title_text="Value / 1,000", row=2, col=1)
-        figure.update_xaxes(
-            title_text=f"Promised {lever.value}{f' ({charts.plain(unit)})' if unit else ''}",
-            row=2,
-            col=1,
-        )
-        return figure
-    for note in figure.layout.annotations:
-        # The dotted line follows the slider, which is not (yet) the journey's promise.
-        note.text = note.text.replace("now:", "slider:")
-        # Labels in the right half grow leftwards so they are not cut off.
-        right = note.x is not None and note.x > low + span / 2
-        note.update(xanchor="right" if right else "left", xshift=-4 if right else 4)
-    figure.update_layout(height=620, margin={"t": 80})
+        outlook.sweep, lever=lever.value, unit=unit, title=" ", current=outlook.chosen.promise,
+        current_label="slider", narrow=narrow,
+    )  # fmt: skip
+    figure.update_layout(height=620)
+    if not narrow:
+        figure.update_layout(margin={"t": 80})  # room for the labels above the lines
     return figure
 
 
