@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from journeymap.errors import InvalidInput, Problem
 from journeymap.journey_file import describe_validation_error
 from journeymap.model import DISTRIBUTION_NAMES, Delivered
+from journeymap.ratings import sniff_delimiter
 
 #: A column of a million delivery times is ~10 MB; far beyond that is a wrong file.
 MAX_VALUES_BYTES = 100_000_000
@@ -33,7 +34,6 @@ _PARAMETERS = {
     "triangular": ("min", "mode", "max"),
 }
 _DELIVERED = TypeAdapter(Delivered)
-_DELIMITERS = (",", ";", "\t")
 
 
 def parse_delivered(
@@ -111,8 +111,7 @@ def read_values(
     text = _read_text(source, name, max_bytes)
     if not text.strip():
         raise InvalidInput.single(name, "", "is empty")
-    header = text.lstrip("\ufeff").splitlines()[0]
-    delimiter = max(_DELIMITERS, key=header.count)
+    delimiter = sniff_delimiter(text)
     try:
         frame = pd.read_csv(
             io.StringIO(text),

@@ -21,6 +21,7 @@ from journeymap.images import IMAGE_FORMATS, chart_images, image_server
 from journeymap.journey_file import dump_journey
 from journeymap.model import Journey
 from journeymap.report import Report
+from journeymap.simulate import sweep_with_promise
 from journeymap.slides import build_deck
 from journeymap.tables import frame_to_csv
 
@@ -112,19 +113,7 @@ def sweep_table(report: Report) -> pd.DataFrame:
     """The promise sweep with the promise it belongs to, one row per promised value."""
     if report.sweep is None or report.promise is None:
         raise ValueError("the report has no promise sweep")
-    promise = report.promise
-    table = report.sweep.copy()
-    table.insert(0, "current", table["promise"] == promise.promised)
-    for position, (column, value) in enumerate(
-        [
-            ("touchpoint", promise.touchpoint),
-            ("label", promise.label),
-            ("lever", promise.lever.value),
-            ("unit", promise.unit),
-        ]
-    ):
-        table.insert(position, column, value)
-    return table
+    return sweep_with_promise(report.sweep, report.promise)
 
 
 def zip_bundle(files: Mapping[str, bytes]) -> bytes:

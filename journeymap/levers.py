@@ -37,6 +37,7 @@ from journeymap.simulate import (
     DEFAULT_DELIGHT_THRESHOLD,
     DEFAULT_DRAWS,
     default_promise_range,
+    nice_step,
     sweep_promise,
     typical_level,
 )
@@ -91,7 +92,7 @@ class Knob:
 
     @property
     def decimals(self) -> int:
-        return _decimals(self.step)
+        return _decimals_of(self.step)
 
 
 def promises_for(journey: Journey, lever: Lever | str) -> list[tuple[int, Promise]]:
@@ -143,7 +144,7 @@ def delivered_knobs(promise: Promise) -> list[Knob]:
             ]
         case Empirical(values=values):
             spread = float(np.ptp(values)) or abs(float(np.median(values))) * 0.5 or 1.0
-            step = _nice_step(2 * spread / _KNOB_STEPS)
+            step = nice_step(2 * spread / _KNOB_STEPS)
             return [
                 Knob(
                     "shift", f"Shift every observed value by{unit}", _floor(-spread, step),
@@ -294,7 +295,7 @@ def outlook(
 
 def describe_delivered(delivered: Delivered, unit: str = "") -> str:
     """What is delivered, in a workshop's words: 'typically 45 min; 9 in 10 within 60 min'."""
-    u = f" {unit}" if unit else ""
+    u = _spaced(unit)
     match delivered:
         case LogNormal(median=median, p90=p90):
             return f"typically {median:g}{u}; 9 in 10 at or below {p90:g}{u}"
@@ -528,10 +529,10 @@ def _level_name(delivered: Discrete, i: int) -> str:
 
 def _positive_knob(name: str, label: str, value: float, help: str = "") -> Knob:
     # The grid runs through the stored value, so the slider can always return to it exactly.
-    step = _nice_step(value / _KNOB_STEPS)
+    step = nice_step(value / _KNOB_STEPS)
     down = math.floor(value * (1 - _KNOB_LOW) / step + 1e-9)
     up = math.ceil(value * (_KNOB_HIGH - 1) / step - 1e-9)
-    digits = _decimals(step) + _decimals_of(value)
+    digits = _decimals_of(step) + _decimals_of(value)
     return Knob(
         name, label, round(value - down * step, digits), round(value + up * step, digits),
         step, value, help,
@@ -541,12 +542,12 @@ def _positive_knob(name: str, label: str, value: float, help: str = "") -> Knob:
 def _location_knob(name: str, label: str, value: float, *, width: float, help: str = "") -> Knob:
     """`value` ± `width` (at least a quarter of the value), through the stored value."""
     width = max(width, abs(value) * _KNOB_LOW) or 1.0
-    step = _nice_step(2 * width / _KNOB_STEPS)
+    step = nice_step(2 * width / _KNOB_STEPS)
     down, up = math.floor(width / step + 1e-9), math.ceil(width / step - 1e-9)
     if value > 0:
         # A positive level (minutes, euros) stays positive.
         down = min(down, math.floor((value - step) / step + 1e-9))
-    digits = _decimals(step) + _decimals_of(value)
+    digits = _decimals_of(step) + _decimals_of(value)
     return Knob(
         name, label, round(value - down * step, digits), round(value + up * step, digits),
         step, value, help,
@@ -554,27 +555,11 @@ def _location_knob(name: str, label: str, value: float, *, width: float, help: s
 
 
 def _floor(value: float, step: float) -> float:
-    return round(math.floor(value / step + 1e-9) * step, _decimals(step))
+    return round(math.floor(value / step + 1e-9) * step, _decimals_of(step))
 
 
 def _ceil(value: float, step: float) -> float:
-    return round(math.ceil(value / step - 1e-9) * step, _decimals(step))
-
-
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw`."""
-    if not raw > 0:
-        return 1.0
-    exponent = math.floor(math.log10(raw))
-    for mantissa in (1, 2, 2.5, 5, 10):
-        step = mantissa * 10.0**exponent
-        if step >= raw * (1 - 1e-9):
-            return round(step, _decimals(step))
-    raise AssertionError("unreachable")
-
-
-def _decimals(step: float) -> int:
-    return _decimals_of(step)
+    return round(math.ceil(value / step - 1e-9) * step, _decimals_of(step))
 
 
 def _decimals_of(number: float) -> int:

@@ -63,7 +63,7 @@ def read_ratings(
     leading = _BLANK_LINES.match(text)
     blank_before = len(leading.group().splitlines()) if leading else 0
     text = text[leading.end() :] if leading else text
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     try:
         raw = pd.read_csv(
             io.StringIO(text),
@@ -222,7 +222,8 @@ def _normalise_header(column: object) -> str:
     return str(column).strip().lstrip("\ufeff").lower().replace(" ", "_")
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
+    """The separator a CSV's header row uses most: comma, semicolon or tab."""
     header = text.lstrip("\ufeff").splitlines()[0]
     return max(_DELIMITERS, key=header.count)
 

@@ -310,7 +310,7 @@ def default_promise_range(promise: Promise, *, steps: int = 40) -> PromiseRange:
     low, high = _quantile(delivered, 0.005), _quantile(delivered, 0.995)
     low, high = min(low, promise.promised), max(high, promise.promised)
     pad = 0.1 * (high - low) or 0.1 * abs(high) or 1.0
-    step = _nice_step((high - low + 2 * pad) / steps)
+    step = nice_step((high - low + 2 * pad) / steps)
     start = np.floor((low - pad) / step) * step
     stop = np.ceil((high + pad) / step) * step
     if promise.lever.lower_is_better:
@@ -335,8 +335,14 @@ def _quantile(delivered: Delivered, q: float) -> float:
     raise TypeError(f"no quantiles for {delivered!r}")
 
 
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw`."""
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw` (1 when `raw` is not positive).
+
+    >>> nice_step(0.7), nice_step(3), nice_step(240)
+    (1.0, 5.0, 250.0)
+    """
+    if not raw > 0:
+        return 1.0
     exponent = np.floor(np.log10(raw))
     for mantissa in (1, 2, 2.5, 5, 10):
         step = mantissa * 10**exponent
@@ -350,6 +356,26 @@ def _decimals(step: float) -> int:
 
 
 # Journeys ------------------------------------------------------------------------------------
+
+
+PROMISE_COLUMNS = ("touchpoint", "label", "lever", "unit", "current")
+
+
+def sweep_with_promise(table: pd.DataFrame, promise: Promise) -> pd.DataFrame:
+    """A sweep of `promise` with the promise in front (`PROMISE_COLUMNS`); `current` marks the
+    row of the value promised now."""
+    table = table.copy()
+    table.insert(0, "current", table["promise"] == promise.promised)
+    for position, (column, fill) in enumerate(
+        [
+            ("touchpoint", promise.touchpoint),
+            ("label", promise.label),
+            ("lever", promise.lever.value),
+            ("unit", promise.unit),
+        ]
+    ):
+        table.insert(position, column, fill)
+    return table
 
 
 def journey_sweeps(
@@ -367,22 +393,11 @@ def journey_sweeps(
     """
     frames = []
     for index, promise in enumerate(journey.promises):
-        table = sweep_promise(promise, rng=rng, draws=draws, **options)
-        table.insert(0, "current", table["promise"] == promise.promised)
-        for position, (column, fill) in enumerate(
-            [
-                ("promise_index", index),
-                ("touchpoint", promise.touchpoint),
-                ("label", promise.label),
-                ("lever", promise.lever.value),
-                ("unit", promise.unit),
-            ]
-        ):
-            table.insert(position, column, fill)
+        table = sweep_with_promise(sweep_promise(promise, rng=rng, draws=draws, **options), promise)
+        table.insert(0, "promise_index", index)
         frames.append(table)
     if not frames:
-        columns = ["promise_index", "touchpoint", "label", "lever", "unit", "current"]
-        return pd.DataFrame(columns=[*columns, *SWEEP_COLUMNS])
+        return pd.DataFrame(columns=["promise_index", *PROMISE_COLUMNS, *SWEEP_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
