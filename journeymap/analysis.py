@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from journeymap.gaps import DEFAULT_RECOVERY_RATIO, JourneyScores, gap_table, journey_scores
+from journeymap.gaps import (
+    DEFAULT_RECOVERY_RATIO,
+    JourneyScores,
+    gap_table,
+    scores_from_gap_table,
+)
 from journeymap.graph import Path, flow_table, likely_paths, unreachable
 from journeymap.model import Journey
 from journeymap.priority import priority_table
@@ -91,7 +96,7 @@ def analyse(
         journey=journey,
         filters=filters,
         gaps=gaps,
-        scores=journey_scores(journey, sums, **options),
+        scores=scores_from_gap_table(journey, gaps),
         flow=flow,
         priority=priority_table(gaps, flow),
         paths=likely_paths(journey, k=paths),

@@ -36,6 +36,7 @@ __all__ = [
     "journey_scores",
     "rating_sums",
     "remembered_path",
+    "scores_from_gap_table",
 ]
 
 #: "It takes 12 positive experiences to make up for one negative one" (the source articles).
@@ -206,6 +207,11 @@ def journey_scores(
         segments=segments,
         roles=roles,
     )
+    return scores_from_gap_table(journey, table)
+
+
+def scores_from_gap_table(journey: Journey, table: pd.DataFrame) -> JourneyScores:
+    """`journey_scores` from a per-touchpoint `gap_table` already at hand."""
     rated = table[table["n"] > 0]
     weights = rated["importance"]
     path = remembered_path(journey)
