@@ -7,20 +7,14 @@ one must never do that by accident, so new journeys get a fresh id (`pizza-deliv
 from __future__ import annotations
 
 from journeymap.journey_file import parse_journey
-from journeymap.model import Journey, slugify
+from journeymap.model import Journey, slugify, unused_id
 from journeymap.store import Store
 
 DEFAULT_STAGES = ("Discover", "Buy", "Use", "After")
 
 
 def unused_journey_id(store: Store, name: str) -> str:
-    taken = {summary.id for summary in store.journeys()}
-    base = slugify(name)
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base[: 64 - len(str(n)) - 1]}-{n}"
-    return candidate
+    return unused_id(slugify(name), {summary.id for summary in store.journeys()})
 
 
 def create_journey(

@@ -388,6 +388,7 @@ def review_html(review: RoleReview, *, printed: date | None = None) -> str:
 def _row(number: int, item: CoachingItem, limit: int) -> str:
     colour = _DEPTH_COLOURS[item.start]
     name = _clip(item.name, MAX_NAME_CHARS)
+    visits = f"{item.visits:,.0f}"
     if item.rated:
         tone = "short" if item.gap < 0 else "exceed"
         gap = (
@@ -395,9 +396,8 @@ def _row(number: int, item: CoachingItem, limit: int) -> str:
             f'<span class="small">{item.expected:.1f} → {item.experienced:.1f}</span>'
         )
         short = f"{item.shortfall_share:.0%}"
-        visits = f"{item.visits:,.0f}"
     else:
-        gap, short, visits = '<span class="small">not rated</span>', "–", f"{item.visits:,.0f}"
+        gap, short = '<span class="small">not rated</span>', "–"
     start = (
         f'<b style="color:{colour}">{item.start.value.capitalize()}</b> '
         f'<span class="small">{escape(item.reason)}</span>'

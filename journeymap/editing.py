@@ -59,7 +59,7 @@ from journeymap.edit_cells import (
 )
 from journeymap.errors import JourneyFileError, Problem
 from journeymap.journey_file import parse_journey
-from journeymap.model import SHARE_TOLERANCE, Journey, Lane, Promise, slugify
+from journeymap.model import SHARE_TOLERANCE, Journey, Lane, Promise, slugify, unused_id
 
 # A row whose text cells are all empty was added and left blank: it is ignored, not an error.
 _STAGE_TEXT = (STAGE, WAS, SAVED)
@@ -257,14 +257,13 @@ class _Rows:
         match = _INDEXED_PATH.match(problem.where)
         if match:
             kind, index, attribute = match[1], int(match[2]), match[3] or ""
+            if kind == "promises":
+                return Problem(f"Promises, promise {index + 1}", problem.message)
             table, rows, columns = {
                 "stages": (STAGES_TABLE, self.stages, {"": STAGE}),
                 "touchpoints": (TOUCHPOINTS_TABLE, self.touchpoints, _TOUCHPOINT_FIELDS),
                 "transitions": (TRANSITIONS_TABLE, self.transitions, _TRANSITION_FIELDS),
-                "promises": ("Promises", [], {}),
             }[kind]
-            if kind == "promises":
-                return Problem(f"Promises, promise {index + 1}", problem.message)
             where = f"{table}, row {rows[index]}" if index < len(rows) else f"{table} {index + 1}"
             column = columns.get(attribute, attribute)
             return Problem(f"{where}, {column}" if column else where, problem.message)
@@ -509,12 +508,7 @@ def _ids(frame: pd.DataFrame, *, reserved: Collection[str]) -> list[str]:
 
 
 def _fresh_id(name: str, taken: Collection[str]) -> str:
-    base = slugify(name) if re.search(r"\w", name) else "touchpoint"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base[: 64 - len(str(n)) - 1]}-{n}"
-    return candidate
+    return unused_id(slugify(name) if re.search(r"\w", name) else "touchpoint", taken)
 
 
 def _share(value: object) -> float | str:

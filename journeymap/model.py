@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -266,6 +267,15 @@ class Journey(_Strict):
 def slugify(name: str) -> str:
     slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-")
     return slug[:64] or "journey"
+
+
+def unused_id(base: str, taken: Collection[str]) -> str:
+    """`base`, else the first of `base-2`, `base-3`, … not in `taken` (cut to stay an id)."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base[: 64 - len(str(n)) - 1]}-{n}"
+    return candidate
 
 
 def _reference_problems(journey: Journey) -> list[Problem]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-
-import pandas as pd
 
 from journeymap.cli.common import (
     EXIT_OK,
@@ -16,6 +13,7 @@ from journeymap.cli.common import (
     add_format_option,
     is_journey_file,
     print_frame,
+    read_ratings_file,
 )
 from journeymap.errors import InvalidInput
 from journeymap.gaps import (
@@ -30,7 +28,6 @@ from journeymap.journey_file import load_journey
 from journeymap.model import Journey
 from journeymap.priority import priority_table
 from journeymap.prospect import DEFAULT_LOSS_AVERSION, TK_CURVATURE
-from journeymap.ratings import read_ratings
 from journeymap.store import open_store
 from journeymap.tables import frame_to_json
 
@@ -86,7 +83,7 @@ def _analysis_input(
     if is_journey_file(args.journey):
         journey = load_journey(args.journey)
         if args.ratings:
-            return journey, _read(args.ratings, journey), args.segment
+            return journey, read_ratings_file(args.ratings, journey), args.segment
         if required:
             raise InvalidInput.single(
                 args.journey,
@@ -97,7 +94,7 @@ def _analysis_input(
     with open_store(args.db) as store:
         journey = store.journey(args.journey)
         if args.ratings:
-            return journey, _read(args.ratings, journey), args.segment
+            return journey, read_ratings_file(args.ratings, journey), args.segment
         sums = store.rating_sums(
             journey.id,
             curvature=args.curvature,
@@ -105,13 +102,6 @@ def _analysis_input(
             segments=args.segment,
         )
         return journey, sums, None
-
-
-def _read(path: str, journey: Journey) -> pd.DataFrame:
-    parsed = read_ratings(path, journey)
-    for warning in parsed.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return parsed.frame
 
 
 def _options(args: argparse.Namespace, segments: list[str] | None) -> dict[str, object]:

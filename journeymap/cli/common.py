@@ -1,4 +1,4 @@
-"""Pieces every subcommand shares: exit codes, options, journey lookup, table output."""
+"""Pieces every subcommand shares: exit codes, options, journey and ratings files, table output."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pandas as pd
 
 from journeymap.journey_file import load_journey
 from journeymap.model import Journey
+from journeymap.ratings import read_ratings
 from journeymap.store import default_database_path, open_store
 from journeymap.tables import frame_to_csv, frame_to_json
 
@@ -50,6 +51,14 @@ def resolve_journey(reference: str, db: str | None = None) -> Journey:
         return load_journey(reference)
     with open_store(db) as store:
         return store.journey(reference)
+
+
+def read_ratings_file(path: str | Path, journey: Journey) -> pd.DataFrame:
+    """A ratings CSV for `journey`; what was noticed but not fatal goes to stderr as warnings."""
+    parsed = read_ratings(path, journey)
+    for warning in parsed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return parsed.frame
 
 
 def print_frame(frame: pd.DataFrame, fmt: str) -> None:

@@ -18,11 +18,11 @@ from journeymap.cli.common import (
     add_command,
     add_db_option,
     is_journey_file,
+    read_ratings_file,
 )
 from journeymap.errors import InvalidInput
 from journeymap.journey_file import journey_schema, load_journey
 from journeymap.model import Journey
-from journeymap.ratings import read_ratings
 from journeymap.store import DATABASE_URL_VARIABLE, Store, is_postgres_url, open_store
 
 # validate -----------------------------------------------------------------------------------
@@ -57,10 +57,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _check_file(path: Path, journey_reference: str | None) -> str:
     if path.suffix.lower() == ".csv":
         journey = load_journey(journey_reference or path.with_suffix(".json"))
-        parsed = read_ratings(path, journey)
-        for warning in parsed.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        return f"{len(parsed.frame):,} ratings for {journey.name!r}"
+        ratings = read_ratings_file(path, journey)
+        return f"{len(ratings):,} ratings for {journey.name!r}"
     journey = load_journey(path)
     return (
         f"{journey.name!r}, {len(journey.touchpoints)} touchpoints, "
@@ -125,10 +123,7 @@ def _read_ratings_option(
 ) -> tuple[pd.DataFrame | None, str]:
     if not args.ratings:
         return None, ""
-    parsed = read_ratings(args.ratings, journey)
-    for warning in parsed.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return parsed.frame, Path(args.ratings).name
+    return read_ratings_file(args.ratings, journey), Path(args.ratings).name
 
 
 def _print_stored(ratings: pd.DataFrame | None, store: Store) -> None:

@@ -16,6 +16,7 @@ from journeymap.cli.common import (
     add_command,
     add_db_option,
     is_journey_file,
+    read_ratings_file,
 )
 from journeymap.errors import InvalidInput
 from journeymap.export import ExportRequest, write_exports
@@ -23,7 +24,6 @@ from journeymap.gaps import DEFAULT_RECOVERY_RATIO
 from journeymap.journey_file import load_journey
 from journeymap.model import Journey, Lever
 from journeymap.prospect import DEFAULT_LOSS_AVERSION, TK_CURVATURE
-from journeymap.ratings import read_ratings
 from journeymap.report import build_report
 from journeymap.simulate import DEFAULT_DRAWS
 from journeymap.store import open_store
@@ -128,16 +128,9 @@ def _journey_and_ratings(args: argparse.Namespace) -> tuple[Journey, pd.DataFram
                 "",
                 "a journey file has no ratings; give --ratings CSV, or import it and use its id",
             )
-        return journey, _read(args.ratings, journey)
+        return journey, read_ratings_file(args.ratings, journey)
     with open_store(args.db) as store:
         journey = store.journey(args.journey)
         if args.ratings:
-            return journey, _read(args.ratings, journey)
+            return journey, read_ratings_file(args.ratings, journey)
         return journey, store.ratings(journey.id)
-
-
-def _read(path: str, journey: Journey) -> pd.DataFrame:
-    parsed = read_ratings(path, journey)
-    for warning in parsed.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return parsed.frame
