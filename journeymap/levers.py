@@ -36,6 +36,7 @@ from journeymap.model import (
 from journeymap.simulate import (
     DEFAULT_DELIGHT_THRESHOLD,
     DEFAULT_DRAWS,
+    SEED,
     default_promise_range,
     nice_step,
     sweep_promise,
@@ -64,9 +65,6 @@ __all__ = [
     "what_if",
 ]
 
-#: One seed for every sweep of the page: moving a slider and back gives the same figures, and
-#: two promises compared side by side face the same random deliveries.
-SEED = 20_250_501
 #: A positive what-if parameter (a median, a spread) slides from a quarter to 2.5 times its
 #: stored value, a level (a mean, a best case) a few spreads either way; both in about 50 round
 #: steps through the stored value: wide enough for "what if deliveries took twice as long",

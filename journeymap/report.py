@@ -19,7 +19,7 @@ from journeymap.gaps import DEFAULT_RECOVERY_RATIO, GAP_COLUMNS, gap_table
 from journeymap.graph import flow_table
 from journeymap.model import Journey, Lever, Promise
 from journeymap.prospect import DEFAULT_LOSS_AVERSION
-from journeymap.simulate import DEFAULT_DRAWS, sweep_promise
+from journeymap.simulate import DEFAULT_DRAWS, SEED, sweep_promise
 
 
 @dataclass(frozen=True)
@@ -118,11 +118,12 @@ def report_from_gaps(
     created: date | None = None,
 ) -> Report:
     """A report from a gap table computed elsewhere (the app aggregates ratings in the store),
-    with the promise sweep of `lever` (default: the journey's chosen lever) added."""
+    with the promise sweep of `lever` (default: the journey's chosen lever) added. Without
+    `rng` the sweep draws from `simulate.SEED`, as the lever page does, so they agree."""
     promise = chosen_promise(journey, lever)
     sweep = None
     if promise is not None:
-        generator = rng if rng is not None else np.random.default_rng()
+        generator = rng if rng is not None else np.random.default_rng(SEED)
         sweep = sweep_promise(promise, rng=generator, draws=draws, loss_aversion=loss_aversion)
     return Report(
         journey=journey,

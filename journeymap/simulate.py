@@ -37,6 +37,9 @@ from journeymap.prospect import DEFAULT_LOSS_AVERSION, value
 #: z of the 90th percentile: a lognormal's sigma is ln(p90 / median) / Z90.
 Z90 = NormalDist().inv_cdf(0.9)
 DEFAULT_DRAWS = 200_000
+#: The seed of every sweep shown to people: the lever page, the deck and the CLI's export show
+#: the same recommended promise, and moving a slider and back gives the same figures.
+SEED = 20_250_501
 DEFAULT_DELIGHT_THRESHOLD = 0.10
 SWEEP_COLUMNS = (
     "promise",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeymap import export, images
+from journeymap import export, images, levers
 from journeymap.cli import main
 from journeymap.gaps import gap_table
 from journeymap.journey_file import load_journey, parse_journey
@@ -465,3 +465,23 @@ def test_the_export_benchmark_runs_in_quick_mode():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "deck" in result.stdout and "ratio" in result.stdout
+
+
+def promises_on_its_lever(path) -> bool:
+    journey = load_journey(path)
+    return any(promise.lever == journey.lever for promise in journey.promises)
+
+
+SAMPLES_WITH_A_LEVER_PROMISE = sorted(
+    path.stem for path in SAMPLES.glob("*.json") if promises_on_its_lever(path)
+)
+
+
+@pytest.mark.parametrize("sample", SAMPLES_WITH_A_LEVER_PROMISE)
+def test_the_deck_recommends_the_promise_the_lever_page_recommends(sample):
+    journey = load_journey(SAMPLES / f"{sample}.json")
+    report = build_report(journey, read_ratings(SAMPLES / f"{sample}.csv", journey).frame)
+    assert report.promise is not None
+    sweep = report.sweep
+    recommended = sweep.loc[sweep["recommended"], "promise"].item()
+    assert recommended == levers.outlook(report.promise).recommended.promise

@@ -25,7 +25,7 @@ from journeymap.journey_file import load_journey
 from journeymap.model import Journey, Lever
 from journeymap.prospect import DEFAULT_LOSS_AVERSION, TK_CURVATURE
 from journeymap.report import build_report
-from journeymap.simulate import DEFAULT_DRAWS
+from journeymap.simulate import DEFAULT_DRAWS, SEED
 from journeymap.store import open_store
 
 
@@ -80,8 +80,9 @@ def register(commands: Commands) -> None:
         help="positive experiences that make up for one negative (default %(default)g)",
     )  # fmt: skip
     filters.add_argument(
-        "--seed", type=int, metavar="N", help="make the promise sweep reproducible"
-    )
+        "--seed", type=int, default=SEED, metavar="N",
+        help="seed of the promise sweep (default: the app's, so the deck matches its lever page)",
+    )  # fmt: skip
     filters.add_argument(
         "--draws", type=int, default=DEFAULT_DRAWS, metavar="N",
         help="simulated deliveries per promise (default %(default)s)",

@@ -3,7 +3,6 @@ for the current journey and filters."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from journeymap import export
@@ -13,9 +12,6 @@ from journeymap.ui.filters import filter_bar
 from journeymap.ui.resources import analysis
 from journeymap.ui.session import current_journey, current_summary
 from journeymap.ui.text import plain
-
-#: The deck's promise sweep uses a fixed seed, so two downloads of the same view match.
-SWEEP_SEED = 20261123
 
 
 def render() -> None:
@@ -58,7 +54,6 @@ def _report(result: Analysis) -> Report:
         filters=filters.describe(),
         loss_aversion=filters.loss_aversion,
         recovery_ratio=filters.recovery_ratio,
-        rng=np.random.default_rng(SWEEP_SEED),
     )
 
 
